@@ -1,0 +1,136 @@
+#include "app/commands.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+
+#include "app/default_scenario.h"
+#include "app/platform.h"
+#include "app/report.h"
+#include "app/scenario_loader.h"
+#include "app/simulation.h"
+#include "sim/units.h"
+#include "sim/vcd_writer.h"
+
+namespace iosim {
+namespace {
+
+// SystemC prints its own info messages ("Simulation stopped by user") on
+// stdout, which would corrupt --json output: silence info, send the rest to
+// stderr.
+void quiet_systemc_reports() {
+  using sc_core::sc_report_handler;
+  sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_report_handler::set_handler([](const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
+    if (actions & sc_core::SC_DISPLAY)
+      std::fprintf(stderr, "systemc: %s\n", report.get_msg());
+    if (actions & (sc_core::SC_THROW | sc_core::SC_ABORT | sc_core::SC_STOP))
+      sc_core::sc_report_handler::default_handler(report, actions & ~sc_core::SC_DISPLAY);
+  });
+}
+
+std::optional<Scenario> load(const RunOptions& options) {
+  LoadResult result =
+      options.file ? load_scenario_file(*options.file, options.overrides)
+                   : load_scenario_text(default_scenario_text(), std::string(default_scenario_name()),
+                                        options.overrides);
+  for (const Diagnostic& d : result.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+  return result.scenario;
+}
+
+// Shows how far a long run has got, on a terminal only; never in the output.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+  void update() {
+    if (!enabled_) return;
+    double wall = seconds();
+    if (wall < 1.0 || wall - last_ < 0.25) return;
+    last_ = wall;
+    double rate = static_cast<double>(sc_core::sc_delta_count()) / wall;
+    std::fprintf(stderr, "\r  simulated %s, %.1fM events/s   ",
+                 units::format_duration(now_ns()).c_str(), rate / 1e6);
+    shown_ = true;
+  }
+  ~Progress() {
+    if (shown_) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+ private:
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  bool enabled_, shown_ = false;
+  double last_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
+  Report report = collect_report(platform, status);
+  std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
+  if (status == "sim_time_limit") {
+    std::fprintf(stderr, "iosim: stopped at the simulated-time limit (%s); the report is partial\n",
+                 units::format_duration(platform.scenario().limits.sim_time).c_str());
+    return kExitLimit;
+  }
+  if (status == "stalled") {
+    std::fprintf(stderr,
+                 "iosim: stalled at %s: threads are waiting but nothing in the machine can wake "
+                 "them; the report is partial\n",
+                 units::format_duration(now_ns()).c_str());
+    return kExitStalled;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  std::optional<Scenario> scenario = load(options);
+  if (!scenario) return kExitBadInput;
+  set_time_resolution();
+  quiet_systemc_reports();
+  std::unique_ptr<Platform> platform;
+  try {
+    platform = std::make_unique<Platform>(*scenario);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
+    return kExitBadInput;
+  }
+  try {
+    std::unique_ptr<VcdWriter> vcd;
+    if (!options.vcd.empty()) {
+      vcd = std::make_unique<VcdWriter>(options.vcd);
+      for (Probe* p : platform->probes()) p->attach(*vcd);
+      vcd->begin();
+    }
+    RunEnd end;
+    {  // the progress line is erased before the report is printed
+      Progress progress(!options.quiet);
+      end = simulate(*platform, [&progress] { progress.update(); });
+    }
+    if (vcd) vcd->finish(now_ns());
+    return report_and_exit(*platform, options, run_end_name(end));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "iosim: error at %s: %s\n", units::format_duration(now_ns()).c_str(),
+                 e.what());
+    return kExitInternal;
+  }
+}
+
+int check_command(const std::string& file, const std::vector<std::string>& overrides) {
+  LoadResult result = load_scenario_file(file, overrides);
+  for (const Diagnostic& d : result.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+  if (!result.scenario) {
+    std::fprintf(stderr, "%zu error%s\n", result.errors.size(), result.errors.size() == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+  std::printf("%s: ok\n", file.c_str());
+  return kExitOk;
+}
+
+}  // namespace iosim

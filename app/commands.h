@@ -1,0 +1,30 @@
+// The iosim subcommands, callable from main() and from tests. Each returns
+// the process exit status:
+//   0  success
+//   1  internal error (a bug in iosim: please report it)
+//   2  bad input: the scenario or the command line is wrong (messages say where)
+//   3  the run hit its simulated-time limit (the report is partial)
+//   4  the run stalled: threads wait but nothing in the machine can wake them
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iosim {
+
+enum ExitStatus : int { kExitOk = 0, kExitInternal = 1, kExitBadInput = 2, kExitLimit = 3,
+                        kExitStalled = 4 };
+
+struct RunOptions {
+  std::optional<std::string> file;  // none: the built-in default scenario
+  std::vector<std::string> overrides;  // --set KEY=VALUE
+  bool json = false;
+  bool quiet = false;
+  std::string vcd;  // --vcd FILE, empty for none
+};
+
+int run_command(const RunOptions& options);
+int check_command(const std::string& file, const std::vector<std::string>& overrides);
+
+}  // namespace iosim

@@ -1,0 +1,53 @@
+// iosim: the command line. It parses arguments and hands over to
+// app/commands.cpp; everything else lives in the layers below.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+// libsystemc.so calls sc_main from its own main(); iosim has its own main()
+// (to parse arguments first) and drives SystemC directly, but the symbol must exist.
+extern "C" int sc_main(int, char**) { return iosim::kExitInternal; }
+
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+
+  CLI::App app{"iosim: a simulated computer and teaching kernel that shows why the CPU stays "
+               "free during I/O"};
+  app.set_version_flag("--version", "iosim 0.1.0");
+  app.require_subcommand(1);
+
+  iosim::RunOptions run;
+  std::string run_file;
+  auto* run_cmd = app.add_subcommand("run", "run a scenario (the built-in default if no FILE)");
+  run_cmd->add_option("FILE", run_file, "scenario file (TOML)");
+  run_cmd->add_flag("--json", run.json, "print the report as one JSON document");
+  run_cmd->add_option("--vcd", run.vcd, "write a VCD waveform (GTKWave, Surfer) to this file");
+  run_cmd->add_option("--set", run.overrides, "override a scenario value, e.g. kernel.quantum=5ms")
+      ->type_name("KEY=VALUE");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "no progress line on stderr");
+
+  std::string check_file;
+  std::vector<std::string> check_overrides;
+  auto* check_cmd = app.add_subcommand("check", "validate a scenario and report every problem");
+  check_cmd->add_option("FILE", check_file, "scenario file (TOML)")->required();
+  check_cmd->add_option("--set", check_overrides, "override a scenario value")
+      ->type_name("KEY=VALUE");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return iosim::kExitBadInput;
+  }
+  if (*run_cmd) {
+    if (!run_file.empty()) run.file = run_file;
+    return iosim::run_command(run);
+  }
+  return iosim::check_command(check_file, check_overrides);
+}

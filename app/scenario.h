@@ -1,0 +1,63 @@
+// A scenario, loaded and validated: everything needed to build the platform
+// and boot the kernel. Defaults here are the documented defaults of the
+// scenario format (docs/scenario-format.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "devices/bus.h"
+#include "devices/disk_controller.h"
+#include "kernel/kernel_config.h"
+#include "kernel/program.h"
+#include "sim/time.h"
+
+namespace iosim {
+
+struct ThreadSpec {
+  std::string name;
+  Ns start = 0;
+  Program program;
+};
+
+struct ProcessSpec {
+  std::string name;
+  std::vector<ThreadSpec> threads;
+};
+
+struct MachineSpec {
+  int cores = 1;
+  std::uint64_t clock_hz = 2'000'000'000;  // 2 GHz
+  std::uint64_t ram_bytes = 64ull << 20;   // 64 MiB
+  Ns ram_latency = 50;
+  BusTiming bus;
+  DiskControllerParams disk;  // HDD geometry and mechanics, controller overhead and queue
+  int dma_channels = 4;
+  std::uint32_t dma_burst = 64;  // bytes per bus grant
+};
+
+struct KernelSpec {
+  std::string policy = "rr";
+  SchedMode mode = SchedMode::kPreemptive;
+  Ns quantum = 10'000'000;  // 10 ms
+  DiskIoMode disk_io = DiskIoMode::kDma;
+  unsigned pio_word_bytes = 4;
+  KernelCosts costs;
+};
+
+struct LimitsSpec {
+  Ns sim_time = 3'600'000'000'000;  // one simulated hour
+};
+
+struct Scenario {
+  std::string name;    // the file's `name`, or its path
+  std::string source;  // where it was read from ("<built-in>/..." for the default)
+  std::uint64_t seed = 1;
+  MachineSpec machine;
+  KernelSpec kernel;
+  LimitsSpec limits;
+  std::vector<ProcessSpec> processes;
+};
+
+}  // namespace iosim

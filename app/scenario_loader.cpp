@@ -1,0 +1,1220 @@
+// Scenario files: TOML in, a validated Scenario or every problem with its
+// position out. The keys, their types, ranges and where they go in the
+// Scenario are all in one place, the schema tables below; the code around them
+// is generic, except for the checks that involve more than one key.
+#include "app/scenario_loader.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <span>
+#include <sstream>
+#include <utility>
+
+#include "app/program_parser.h"
+#include "kernel/policy_registry.h"
+#include "sim/units.h"
+
+namespace iosim {
+namespace {
+
+constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t kKiB = 1ULL << 10;
+constexpr std::uint64_t kMiB = 1ULL << 20;
+constexpr std::uint64_t kTiB = 1ULL << 40;
+constexpr std::uint64_t kMHz = 1'000'000;
+constexpr std::uint64_t kGHz = 1'000'000'000;
+constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t kI64Max = std::numeric_limits<std::int64_t>::max();
+// The platform gives the kernel the first MiB of RAM and allocates each
+// thread's buffer (its largest transfer, page-aligned) from the rest.
+constexpr std::uint64_t kKernelReserved = kMiB;
+constexpr std::uint64_t kBufferAlignment = 4 * kKiB;
+constexpr std::string_view kOverrideFile = "--set";
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? kNoLimit : sum;
+}
+std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? kNoLimit : product;
+}
+std::uint64_t round_up(std::uint64_t n, std::uint64_t step) {
+  return saturating_mul(n / step + (n % step != 0), step);
+}
+
+// ===========================================================================
+// The schema
+
+enum class Kind {
+  kInteger,    // a TOML integer
+  kString,     // a TOML string
+  kDuration,   // a string with a unit: "10ms"
+  kSize,       // "64KiB"
+  kFrequency,  // "2GHz"
+  kRpm,        // "7200rpm"
+  kProgram,    // a string in the program notation
+  kTable,      // [a.b]
+  kTableArray  // [[a]]
+};
+
+// What a key accepts.
+struct Rule {
+  Kind kind;
+  std::uint64_t min = 0;  // integers and quantities, in base units (ns, B, Hz, rpm)
+  std::uint64_t max = kNoLimit;
+  std::string_view example = {};  // quantities: a valid value, shown in messages
+  // Rules a range cannot express, and the words that state them in messages.
+  bool (*accept)(std::uint64_t) = nullptr;
+  bool (*accept_text)(std::string_view) = nullptr;
+  std::string_view requirement = {};
+  const std::vector<std::string>& (*choices)() = nullptr;  // the value read is the index
+  bool required = false;
+  std::string_view if_missing = {};  // overrides "missing 'KEY' in OWNER"; {} is the owner
+};
+
+struct Value {
+  std::uint64_t number = 0;  // integers and quantities in base units; the index of a choice
+  std::string text;
+  Program program;
+};
+
+class Loader;
+struct Scope;
+
+template <typename T>
+struct Field {
+  std::string_view key;
+  Rule rule;
+  void (*store)(T&, Value&) = nullptr;  // nullptr: the value is only checked
+  const Field<T>* fields = nullptr;     // kTable: its keys
+  std::size_t field_count = 0;
+  void (Loader::*read_entries)(const toml::array&, T&, const Scope&) = nullptr;  // kTableArray
+};
+
+// A [KEY] table whose keys are `fields`.
+template <typename T, std::size_t N>
+constexpr Field<T> table(std::string_view key, const Field<T> (&fields)[N]) {
+  return {key, {Kind::kTable}, nullptr, fields, N};
+}
+
+// The scenario being built, and what can only be stored once other keys are known.
+struct Draft {
+  Scenario s;
+  std::optional<std::uint64_t> max_transfer;  // becomes disk.max_sectors given sector_size
+};
+
+const std::vector<std::string>& disk_types() {
+  static const std::vector<std::string> names{"hdd"};
+  return names;
+}
+const std::vector<std::string>& sched_modes() {  // in SchedMode order
+  static const std::vector<std::string> names{"preemptive", "cooperative"};
+  return names;
+}
+const std::vector<std::string>& disk_drivers() {  // in DiskIoMode order
+  static const std::vector<std::string> names{"dma", "pio"};
+  return names;
+}
+
+bool is_sector_size(std::uint64_t bytes) {
+  return bytes >= 512 && bytes <= 4 * kKiB && (bytes & (bytes - 1)) == 0;
+}
+bool is_pio_word(std::uint64_t bytes) {
+  return bytes == 1 || bytes == 2 || bytes == 4 || bytes == 8;
+}
+bool is_non_empty(std::string_view text) {
+  return !text.empty();
+}
+// Thread names appear in reports, timelines and VCD signal names.
+bool is_thread_name(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+// Keeps the schema rows to one line: stores the number read in a scenario member.
+#define IOSIM_SET(member) [](Draft& d, Value& v) { d.s.member = v.number; }
+
+const Field<Draft> kBusFields[] = {
+    {"latency", {Kind::kDuration, 0, kNoLimit, "10ns"}, IOSIM_SET(machine.bus.latency)},
+    {"width", {Kind::kSize, 1, 4 * kKiB, "8B"}, IOSIM_SET(machine.bus.width)},
+    {"cycle", {Kind::kDuration, 0, kNoLimit, "1ns"}, IOSIM_SET(machine.bus.cycle)},
+};
+
+const Field<Draft> kDiskFields[] = {
+    {"type", {.kind = Kind::kString, .choices = &disk_types}},
+    {"rpm", {Kind::kRpm, 1, 100'000, "7200rpm"}, IOSIM_SET(machine.disk.hdd.rpm)},
+    {"cylinders", {Kind::kInteger, 2, kU32Max}, IOSIM_SET(machine.disk.hdd.cylinders)},
+    {"heads", {Kind::kInteger, 1, kU32Max}, IOSIM_SET(machine.disk.hdd.heads)},
+    {"sectors_per_track", {Kind::kInteger, 1, kU32Max},
+     IOSIM_SET(machine.disk.hdd.sectors_per_track)},
+    {"sector_size",
+     {.kind = Kind::kSize,
+      .example = "512B",
+      .accept = &is_sector_size,
+      .requirement = "a power of two from 512B to 4KiB"},
+     IOSIM_SET(machine.disk.hdd.sector_bytes)},
+    {"track_to_track_seek", {Kind::kDuration, 1, kNoLimit, "0.8ms"},
+     IOSIM_SET(machine.disk.hdd.track_to_track)},
+    {"full_stroke_seek", {Kind::kDuration, 0, kNoLimit, "16ms"},
+     IOSIM_SET(machine.disk.hdd.full_stroke)},
+    {"controller_overhead", {Kind::kDuration, 0, kNoLimit, "50us"},
+     IOSIM_SET(machine.disk.overhead)},
+    {"queue_depth", {Kind::kInteger, 1, 256}, IOSIM_SET(machine.disk.queue_depth)},
+    {"max_transfer", {Kind::kSize, 1, 16 * kMiB, "128KiB"},
+     [](Draft& d, Value& v) { d.max_transfer = v.number; }},
+};
+
+const Field<Draft> kDmaFields[] = {
+    {"channels", {Kind::kInteger, 1, 8}, IOSIM_SET(machine.dma_channels)},
+    {"burst", {Kind::kSize, 1, 64 * kKiB, "64B"}, IOSIM_SET(machine.dma_burst)},
+};
+
+const Field<Draft> kMachineFields[] = {
+    {"cores", {Kind::kInteger, 1, 64}, IOSIM_SET(machine.cores)},
+    {"clock", {Kind::kFrequency, kMHz, 100 * kGHz, "2GHz"}, IOSIM_SET(machine.clock_hz)},
+    {"ram", {Kind::kSize, kMiB, kTiB, "64MiB"}, IOSIM_SET(machine.ram_bytes)},
+    {"ram_latency", {Kind::kDuration, 0, kNoLimit, "50ns"}, IOSIM_SET(machine.ram_latency)},
+    table("bus", kBusFields),
+    table("disk", kDiskFields),
+    table("dma", kDmaFields),
+};
+
+const Field<Draft> kCostFields[] = {
+    {"context_switch", {Kind::kDuration, 0, kNoLimit, "2us"}, IOSIM_SET(kernel.costs.context_switch)},
+    {"syscall_entry", {Kind::kDuration, 0, kNoLimit, "200ns"}, IOSIM_SET(kernel.costs.syscall_entry)},
+    {"syscall_exit", {Kind::kDuration, 0, kNoLimit, "100ns"}, IOSIM_SET(kernel.costs.syscall_exit)},
+    {"irq_entry", {Kind::kDuration, 0, kNoLimit, "1us"}, IOSIM_SET(kernel.costs.irq_entry)},
+    {"irq_exit", {Kind::kDuration, 0, kNoLimit, "500ns"}, IOSIM_SET(kernel.costs.irq_exit)},
+    {"pio_word", {Kind::kDuration, 0, kNoLimit, "20ns"}, IOSIM_SET(kernel.costs.pio_word)},
+    {"poll", {Kind::kDuration, 0, kNoLimit, "100ns"}, IOSIM_SET(kernel.costs.poll)},
+};
+
+const Field<Draft> kKernelFields[] = {
+    {"policy", {.kind = Kind::kString, .choices = &builtin_policy_names},
+     [](Draft& d, Value& v) { d.s.kernel.policy = v.text; }},
+    {"mode", {.kind = Kind::kString, .choices = &sched_modes},
+     [](Draft& d, Value& v) { d.s.kernel.mode = static_cast<SchedMode>(v.number); }},
+    {"quantum", {Kind::kDuration, 1, kNoLimit, "10ms"}, IOSIM_SET(kernel.quantum)},
+    {"disk_driver", {.kind = Kind::kString, .choices = &disk_drivers},
+     [](Draft& d, Value& v) { d.s.kernel.disk_io = static_cast<DiskIoMode>(v.number); }},
+    {"pio_word",
+     {.kind = Kind::kSize,
+      .example = "4B",
+      .accept = &is_pio_word,
+      .requirement = "1B, 2B, 4B or 8B"},
+     IOSIM_SET(kernel.pio_word_bytes)},
+    table("costs", kCostFields),
+};
+
+const Field<Draft> kLimitsFields[] = {
+    {"sim_time", {Kind::kDuration, 1, kNoLimit, "3600s"}, IOSIM_SET(limits.sim_time)},
+};
+
+#undef IOSIM_SET
+
+// Keys that the checks across keys look at (dotted paths from the top level).
+constexpr std::string_view kRamKey = "machine.ram";
+constexpr std::string_view kCylindersKey = "machine.disk.cylinders";
+constexpr std::string_view kHeadsKey = "machine.disk.heads";
+constexpr std::string_view kSectorsPerTrackKey = "machine.disk.sectors_per_track";
+constexpr std::string_view kSectorSizeKey = "machine.disk.sector_size";
+constexpr std::string_view kTrackToTrackKey = "machine.disk.track_to_track_seek";
+constexpr std::string_view kFullStrokeKey = "machine.disk.full_stroke_seek";
+constexpr std::string_view kMaxTransferKey = "machine.disk.max_transfer";
+constexpr std::string_view kQuantumKey = "kernel.quantum";
+constexpr std::string_view kSimTimeKey = "limits.sim_time";
+
+// ===========================================================================
+// Words for messages
+
+std::string_view type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+std::string_view quantity_noun(Kind kind) {
+  switch (kind) {
+    case Kind::kDuration:
+      return "duration";
+    case Kind::kSize:
+      return "size";
+    case Kind::kFrequency:
+      return "frequency";
+    default:
+      return "rotation speed";
+  }
+}
+
+struct UnitName {
+  std::uint64_t multiplier;
+  std::string_view name;
+};
+
+// A quantity as a person would write it, exactly: 800000 ns -> "800us", 65536 B -> "64KiB".
+std::string exact_text(Kind kind, std::uint64_t n) {
+  static constexpr UnitName kDurations[] = {{1'000'000'000, "s"}, {1'000'000, "ms"}, {1'000, "us"}};
+  static constexpr UnitName kSizes[] = {{kTiB, "TiB"}, {1ULL << 30, "GiB"}, {kMiB, "MiB"},
+                                        {kKiB, "KiB"}};
+  static constexpr UnitName kFrequencies[] = {{kGHz, "GHz"}, {kMHz, "MHz"}, {1'000, "kHz"}};
+  std::span<const UnitName> units;
+  std::string_view base;
+  switch (kind) {
+    case Kind::kDuration:
+      units = kDurations, base = "ns";
+      break;
+    case Kind::kSize:
+      units = kSizes, base = "B";
+      break;
+    case Kind::kFrequency:
+      units = kFrequencies, base = "Hz";
+      break;
+    case Kind::kRpm:
+      base = "rpm";
+      break;
+    default:
+      break;
+  }
+  for (const UnitName& unit : units) {
+    if (n != 0 && n % unit.multiplier == 0) return fmt::format("{}{}", n / unit.multiplier, unit.name);
+  }
+  return fmt::format("{}{}", n, base);
+}
+
+// The allowed values in words: "between 1 and 64", "greater than 0".
+std::string requirement(const Rule& rule) {
+  if (!rule.requirement.empty()) return std::string(rule.requirement);
+  if (rule.max != kNoLimit) {
+    return fmt::format("between {} and {}", exact_text(rule.kind, rule.min),
+                       exact_text(rule.kind, rule.max));
+  }
+  if (rule.min == 1 && rule.kind == Kind::kDuration) return "greater than 0";
+  return fmt::format("at least {}", exact_text(rule.kind, rule.min));
+}
+
+bool allowed(const Rule& rule, std::uint64_t n) {
+  return n >= rule.min && n <= rule.max && (!rule.accept || rule.accept(n));
+}
+
+// "\"a\", \"b\" or \"c\""
+std::string choice_list(const std::vector<std::string>& choices) {
+  std::string out;
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
+    out += fmt::format("\"{}\"", choices[i]);
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The candidate a typo most likely meant: the same word in another case, or
+// the nearest within two edits.
+template <typename Strings>
+std::optional<std::string_view> closest(std::string_view word, const Strings& candidates) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 3;
+  for (std::string_view candidate : candidates) {
+    if (equal_ignoring_case(word, candidate)) return candidate;
+    const std::size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) best = candidate, best_distance = distance;
+  }
+  return best;
+}
+
+// ===========================================================================
+// Positions
+
+// A text diagnostics point into. toml++ counts columns in code points, the
+// program and unit parsers in bytes: every reported column is in bytes.
+class SourceText {
+ public:
+  explicit SourceText(std::string text) : text_(std::move(text)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+
+  // The text from a (line, code point column) position to the end of the file.
+  std::string_view from(int line, int codepoint_column) const {
+    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+    std::size_t i = line_starts_[line - 1];
+    for (int c = 1; c < codepoint_column && i < text_.size() && text_[i] != '\n'; ++c) {
+      ++i;
+      while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80)
+        ++i;
+    }
+    return std::string_view(text_).substr(i);
+  }
+
+  std::string_view text() const { return text_; }
+
+  int byte_column(int line, int codepoint_column) const {
+    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return codepoint_column;
+    const std::string_view rest = from(line, codepoint_column);
+    return static_cast<int>(text_.size() - rest.size() - line_starts_[line - 1]) + 1;
+  }
+
+ private:
+  std::string text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// Where nodes come from: the file, or one --set override, parsed as a
+// document of its own ("KEY=VALUE") and merged into the file's table.
+struct Origin {
+  std::string file;
+  int override_index;  // 0 for the file; the override's 1-based index, shown as its line
+  SourceText text;
+  std::shared_ptr<const std::string> toml_path;  // the path toml++ gave its nodes
+};
+
+// How a string value sits in the file, so that positions inside the string
+// (program statements, units) can be turned into file positions.
+struct StringLayout {
+  enum Shape {
+    kUnknown,          // escapes or an override: use the string's own position
+    kSingleLine,       // '...' or "..."
+    kMultiLineSame,    // '''text... : the first line starts after the delimiter
+    kMultiLineTrimmed  // '''<newline>text... : TOML drops that newline
+  };
+  Shape shape = kUnknown;
+  Diagnostic start;  // the opening delimiter
+
+  Diagnostic map(int line, int column) const {
+    Diagnostic d = start;
+    switch (shape) {
+      case kSingleLine:
+        if (line == 1) d.column = start.column + column;
+        break;
+      case kMultiLineSame:
+        d.line = start.line + line - 1;
+        d.column = line == 1 ? start.column + 3 + column - 1 : column;
+        break;
+      case kMultiLineTrimmed:
+        d.line = start.line + line;
+        d.column = column;
+        break;
+      case kUnknown:
+        break;
+    }
+    return d;
+  }
+};
+
+StringLayout::Shape shape_of(std::string_view raw) {
+  for (std::string_view delimiter : {"'''", "\"\"\""}) {
+    if (raw.substr(0, 3) != delimiter) continue;
+    const std::size_t end = raw.find(delimiter, 3);
+    const std::string_view body = raw.substr(3, end == raw.npos ? raw.npos : end - 3);
+    if (delimiter[0] == '"' && body.find('\\') != body.npos) return StringLayout::kUnknown;
+    const bool trimmed = body.starts_with('\n') || body.starts_with("\r\n");
+    return trimmed ? StringLayout::kMultiLineTrimmed : StringLayout::kMultiLineSame;
+  }
+  if (raw.starts_with('\'')) return StringLayout::kSingleLine;
+  if (raw.starts_with('"')) {
+    const std::string_view line = raw.substr(0, raw.find('\n'));
+    return line.find('\\') == line.npos ? StringLayout::kSingleLine : StringLayout::kUnknown;
+  }
+  return StringLayout::kUnknown;
+}
+
+// ===========================================================================
+// Parsing TOML, with or without exceptions in the toml++ build
+
+struct TomlResult {
+  std::optional<toml::table> table;
+  std::string error;
+  toml::source_position position{};
+};
+
+TomlResult parse_toml(std::string_view text, std::string_view path) {
+#if TOML_EXCEPTIONS
+  try {
+    return {toml::parse(text, path), {}, {}};
+  } catch (const toml::parse_error& e) {
+    return {std::nullopt, std::string(e.description()), e.source().begin};
+  }
+#else
+  toml::parse_result result = toml::parse(text, path);
+  if (!result) {
+    return {std::nullopt, std::string(result.error().description()),
+            result.error().source().begin};
+  }
+  return {std::move(result).table(), {}, {}};
+#endif
+}
+
+// A TOML basic string holding `text` exactly.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\', out += c;
+    } else if ((u < 0x20 && c != '\t') || u == 0x7F) {
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(u));
+    } else {
+      out += c;
+    }
+  }
+  return out + '"';
+}
+
+// Later values win; tables merge key by key, so that --set machine.cores=2
+// keeps the file's other [machine] keys. Nodes are moved, which keeps their
+// source positions (copies would lose them).
+void merge(toml::table& into, toml::table& from) {
+  for (auto&& [key, node] : from) {
+    toml::node* existing = into.get(key.str());
+    if (existing && existing->is_table() && node.is_table()) {
+      merge(*existing->as_table(), *node.as_table());
+      continue;
+    }
+    into.erase(key.str());
+    into.insert(key, std::move(node));
+  }
+}
+
+// ===========================================================================
+// The loader
+
+// A table being read: for messages, and for the dotted paths the checks across keys use.
+struct Scope {
+  std::string path;    // prefix of its keys' paths: "" or "machine.disk."
+  std::string header;  // "[machine.disk]", "[[process]]"; empty at the top level
+  std::function<std::string()> owner;  // "thread 'reader' of process 'app'"
+  std::string where() const { return header.empty() ? "at the top level" : "in " + header; }
+};
+
+class Loader {
+ public:
+  Loader(std::string_view text, std::string source);
+  LoadResult run(const std::vector<std::string>& overrides);
+
+  void read_processes(const toml::array& entries, Draft& draft, const Scope& scope);
+  void read_threads(const toml::array& entries, ProcessSpec& process, const Scope& scope);
+
+ private:
+  Diagnostic at(const toml::source_region& region) const;
+  Diagnostic at(const toml::node& node) const { return at(node.source()); }
+  Diagnostic at_top() const { return {source_, 1, 1, {}}; }
+  Diagnostic at_key(std::string_view path) const;
+  StringLayout layout(const toml::node& node) const;
+  void error(Diagnostic where, std::string message);
+  bool fail(const toml::node& node, std::string message);
+  bool bad(std::initializer_list<std::string_view> paths) const;
+
+  void apply_override(toml::table& root, std::string_view text, int index);
+  std::optional<toml::table> parse_override(std::string_view text, std::size_t equals, int index);
+
+  template <typename T>
+  void read_table(const toml::table& table, std::span<const Field<T>> fields, T& target,
+                  const Scope& scope);
+  template <typename T>
+  void read_field(const toml::node& node, const Field<T>& field, T& target, const Scope& scope);
+  template <typename T>
+  void read_subtable(const toml::node& node, const Field<T>& field, T& target, const Scope& scope);
+  template <typename T>
+  void read_array(const toml::node& node, const Field<T>& field, T& target, const Scope& scope);
+  template <typename T>
+  void report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
+                           const Scope& scope);
+  template <typename T>
+  void report_missing(const toml::table& table, std::span<const Field<T>> fields,
+                      const Scope& scope);
+  template <typename Spec>
+  Spec* start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope);
+  void check_unique(const toml::table& table, const std::string& name,
+                    std::map<std::string, int>& seen, std::string_view what);
+
+  bool read_value(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
+  bool read_integer(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
+  bool read_string(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
+  bool read_quantity(const toml::node& node, std::string_view key, const Rule& rule,
+                     Value& value);
+  bool read_program(const toml::node& node, Value& value);
+
+  void check_seeks();
+  void check_max_transfer();
+  void check_quantum();
+  void check_programs();
+  void check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity);
+
+  std::string source_;
+  std::vector<Origin> origins_;  // [0] is the file
+  std::vector<Diagnostic> errors_;
+  std::map<std::string, Diagnostic, std::less<>> where_;  // dotted key -> its value's position
+  std::set<std::string, std::less<>> bad_;                // dotted keys whose value is wrong
+  Draft draft_;
+};
+
+// The tables that hold [[...]] arrays name Loader's readers, so they come after it.
+const Field<ThreadSpec> kThreadFields[] = {
+    {"name",
+     {.kind = Kind::kString,
+      .accept_text = &is_thread_name,
+      .requirement = "a non-empty name made of letters, digits, '_', '-' and '.'",
+      .required = true},
+     [](ThreadSpec& t, Value& v) { t.name = v.text; }},
+    {"start", {Kind::kDuration, 0, kNoLimit, "0ms"},
+     [](ThreadSpec& t, Value& v) { t.start = static_cast<Ns>(v.number); }},
+    {"program", {.kind = Kind::kProgram, .required = true},
+     [](ThreadSpec& t, Value& v) { t.program = std::move(v.program); }},
+};
+
+const Field<ProcessSpec> kProcessFields[] = {
+    {"name",
+     {.kind = Kind::kString,
+      .accept_text = &is_non_empty,
+      .requirement = "a non-empty string",
+      .required = true},
+     [](ProcessSpec& p, Value& v) { p.name = v.text; }},
+    {.key = "thread",
+     .rule = {.kind = Kind::kTableArray,
+              .required = true,
+              .if_missing = "{} has no threads: add at least one [[process.thread]]"},
+     .read_entries = &Loader::read_threads},
+};
+
+const Field<Draft> kRootFields[] = {
+    {"name", {Kind::kString}, [](Draft& d, Value& v) { d.s.name = v.text; }},
+    {"seed", {Kind::kInteger, 0, kI64Max}, [](Draft& d, Value& v) { d.s.seed = v.number; }},
+    table("machine", kMachineFields),
+    table("kernel", kKernelFields),
+    table("limits", kLimitsFields),
+    {.key = "process",
+     .rule = {.kind = Kind::kTableArray,
+              .required = true,
+              .if_missing = "no processes: add at least one [[process]] with a [[process.thread]]"},
+     .read_entries = &Loader::read_processes},
+};
+
+template <typename T>
+std::span<const Field<T>> subfields(const Field<T>& field) {
+  return {field.fields, field.field_count};
+}
+
+template <typename T>
+const Field<T>* find_field(std::span<const Field<T>> fields, std::string_view key) {
+  for (const Field<T>& field : fields) {
+    if (field.key == key) return &field;
+  }
+  return nullptr;
+}
+
+// Every table of the format with its keys, to tell where a misplaced key belongs.
+template <typename T>
+void list_tables(std::span<const Field<T>> fields, const std::string& header,
+                 std::vector<std::pair<std::string, std::vector<std::string_view>>>& out) {
+  auto& [name, keys] = out.emplace_back(header, std::vector<std::string_view>{});
+  for (const Field<T>& field : fields) {
+    keys.push_back(field.key);
+  }
+  for (const Field<T>& field : fields) {
+    if (field.rule.kind != Kind::kTable) continue;
+    const std::string inner = header.empty() ? std::string(field.key)
+                                             : header.substr(1, header.size() - 2) + "." +
+                                                   std::string(field.key);
+    list_tables(subfields(field), "[" + inner + "]", out);
+  }
+}
+
+const std::vector<std::pair<std::string, std::vector<std::string_view>>>& all_tables() {
+  static const auto tables = [] {
+    std::vector<std::pair<std::string, std::vector<std::string_view>>> out;
+    list_tables<Draft>(kRootFields, "", out);
+    list_tables<ProcessSpec>(kProcessFields, "[[process]]", out);
+    list_tables<ThreadSpec>(kThreadFields, "[[process.thread]]", out);
+    return out;
+  }();
+  return tables;
+}
+
+std::string unknown_key_message(std::string_view key, const std::vector<std::string_view>& valid,
+                                 const Scope& scope) {
+  const std::string head = fmt::format("unknown key '{}' {}", key, scope.where());
+  if (const auto suggestion = closest(key, valid)) {
+    return fmt::format("{}; did you mean '{}'?", head, *suggestion);
+  }
+  std::vector<std::string_view> homes;
+  for (const auto& [header, keys] : all_tables()) {
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) homes.push_back(header);
+  }
+  if (homes.size() == 1) {
+    return fmt::format("{}; '{}' belongs {}", head, key,
+                       homes[0].empty() ? "at the top level" : "in " + std::string(homes[0]));
+  }
+  return fmt::format("{} (valid keys: {})", head, fmt::join(valid, ", "));
+}
+
+Loader::Loader(std::string_view text, std::string source) : source_(std::move(source)) {
+  draft_.s.name = source_;
+  draft_.s.source = source_;
+  origins_.push_back({source_, 0, SourceText(std::string(text)), nullptr});
+}
+
+LoadResult Loader::run(const std::vector<std::string>& overrides) {
+  TomlResult parsed = parse_toml(origins_[0].text.text(), source_);
+  if (!parsed.table) {
+    const int line = static_cast<int>(parsed.position.line);
+    const int column = origins_[0].text.byte_column(line, static_cast<int>(parsed.position.column));
+    error({source_, line, column, {}}, parsed.error);
+  } else {
+    origins_[0].toml_path = parsed.table->source().path;
+    for (std::size_t i = 0; i < overrides.size(); ++i) {
+      apply_override(*parsed.table, overrides[i], static_cast<int>(i) + 1);
+    }
+    read_table<Draft>(*parsed.table, kRootFields, draft_, Scope{});
+    check_seeks();
+    check_max_transfer();
+    check_quantum();
+    check_programs();
+  }
+
+  // File positions first, then overrides in order; within each, by line and column.
+  std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const bool a_set = a.file == kOverrideFile, b_set = b.file == kOverrideFile;
+    return std::tie(a_set, a.line, a.column) < std::tie(b_set, b.line, b.column);
+  });
+  LoadResult result;
+  result.errors = errors_;
+  if (errors_.empty()) result.scenario = std::move(draft_.s);
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Positions and errors
+
+Diagnostic Loader::at(const toml::source_region& region) const {
+  const int line = static_cast<int>(region.begin.line);
+  const int column = static_cast<int>(region.begin.column);
+  for (const Origin& origin : origins_) {
+    if (!region.path || region.path != origin.toml_path) continue;
+    if (origin.override_index > 0) {
+      return {origin.file, origin.override_index, origin.text.byte_column(line, column), {}};
+    }
+    return {origin.file, line, origin.text.byte_column(line, column), {}};
+  }
+  return {source_, line, column, {}};
+}
+
+Diagnostic Loader::at_key(std::string_view path) const {
+  const auto it = where_.find(path);
+  return it == where_.end() ? at_top() : it->second;
+}
+
+StringLayout Loader::layout(const toml::node& node) const {
+  StringLayout result;
+  result.start = at(node);
+  if (node.source().path == origins_[0].toml_path) {
+    const toml::source_position begin = node.source().begin;
+    result.shape = shape_of(origins_[0].text.from(static_cast<int>(begin.line),
+                                                  static_cast<int>(begin.column)));
+  }
+  return result;
+}
+
+void Loader::error(Diagnostic where, std::string message) {
+  where.message = std::move(message);
+  errors_.push_back(std::move(where));
+}
+
+bool Loader::fail(const toml::node& node, std::string message) {
+  error(at(node), std::move(message));
+  return false;
+}
+
+bool Loader::bad(std::initializer_list<std::string_view> paths) const {
+  return std::any_of(paths.begin(), paths.end(),
+                     [this](std::string_view path) { return bad_.find(path) != bad_.end(); });
+}
+
+// ---------------------------------------------------------------------------
+// Overrides
+
+void Loader::apply_override(toml::table& root, std::string_view text, int index) {
+  const Diagnostic start{std::string(kOverrideFile), index, 1, {}};
+  const std::size_t equals = text.find('=');
+  if (equals == text.npos) {
+    error(start, fmt::format("malformed override '{}': expected KEY=VALUE, like kernel.quantum=5ms",
+                             text));
+    return;
+  }
+  std::optional<toml::table> doc = parse_override(text, equals, index);
+  if (!doc) {
+    error(start, fmt::format("malformed override '{}': '{}' is not a key like kernel.quantum",
+                             text, text.substr(0, equals)));
+    return;
+  }
+  if (doc->contains("process")) {
+    error(start, "--set cannot reach inside [[process]] arrays");
+    return;
+  }
+  merge(root, *doc);
+}
+
+// VALUE is read as TOML when it is valid TOML (4, true, "rr") and as a string
+// otherwise, so that kernel.policy=fcfs and kernel.quantum=5ms need no quotes.
+// Parsing "KEY=VALUE" itself keeps every column equal to the override's own.
+std::optional<toml::table> Loader::parse_override(std::string_view text, std::size_t equals,
+                                                  int index) {
+  std::vector<std::string> attempts;
+  if (text.find('\n') == text.npos) attempts.emplace_back(text);
+  attempts.push_back(std::string(text.substr(0, equals + 1)) + quoted(text.substr(equals + 1)));
+  for (std::string& attempt : attempts) {
+    TomlResult parsed = parse_toml(attempt, kOverrideFile);
+    if (!parsed.table) continue;
+    origins_.push_back({std::string(kOverrideFile), index, SourceText(std::move(attempt)),
+                        parsed.table->source().path});
+    return std::move(parsed.table);
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Reading tables
+
+template <typename T>
+void Loader::read_table(const toml::table& table, std::span<const Field<T>> fields, T& target,
+                        const Scope& scope) {
+  report_unknown_keys(table, fields, scope);
+  // Plain values first, so that nested tables can name their owner
+  // ("thread 'reader' of process 'app'").
+  for (const bool nested : {false, true}) {
+    for (const Field<T>& field : fields) {
+      const bool is_nested =
+          field.rule.kind == Kind::kTable || field.rule.kind == Kind::kTableArray;
+      const toml::node* node = table.get(field.key);
+      if (node && is_nested == nested) read_field(*node, field, target, scope);
+    }
+  }
+  report_missing(table, fields, scope);
+}
+
+template <typename T>
+void Loader::read_field(const toml::node& node, const Field<T>& field, T& target,
+                        const Scope& scope) {
+  const std::string path = scope.path + std::string(field.key);
+  where_[path] = at(node);
+  if (field.rule.kind == Kind::kTable) return read_subtable(node, field, target, scope);
+  if (field.rule.kind == Kind::kTableArray) return read_array(node, field, target, scope);
+  Value value;
+  if (!read_value(node, field.key, field.rule, value)) {
+    bad_.insert(path);
+  } else if (field.store) {
+    field.store(target, value);
+  }
+}
+
+template <typename T>
+void Loader::read_subtable(const toml::node& node, const Field<T>& field, T& target,
+                           const Scope& scope) {
+  const std::string path = scope.path + std::string(field.key);
+  const std::string header = "[" + path + "]";
+  if (const toml::table* table = node.as_table()) {
+    read_table(*table, subfields(field), target, Scope{path + ".", header, scope.owner});
+  } else {
+    fail(node, fmt::format("'{}' must be a table ({}), got {}", field.key, header, type_name(node)));
+  }
+}
+
+template <typename T>
+void Loader::read_array(const toml::node& node, const Field<T>& field, T& target,
+                        const Scope& scope) {
+  const std::string path = scope.path + std::string(field.key);
+  const std::string header = "[[" + path + "]]";
+  if (const toml::array* array = node.as_array()) {
+    (this->*field.read_entries)(*array, target, Scope{path + ".", header, scope.owner});
+  } else {
+    fail(node, fmt::format("'{}' must be an array of tables ({}), got {}", field.key, header,
+                           type_name(node)));
+  }
+}
+
+template <typename T>
+void Loader::report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
+                                 const Scope& scope) {
+  std::vector<std::string_view> valid;
+  for (const Field<T>& field : fields) {
+    valid.push_back(field.key);
+  }
+  for (auto&& [key, node] : table) {
+    if (find_field(fields, key.str())) continue;
+    const Diagnostic where = key.source().begin.line > 0 ? at(key.source()) : at(node);
+    error(where, unknown_key_message(key.str(), valid, scope));
+  }
+}
+
+template <typename T>
+void Loader::report_missing(const toml::table& table, std::span<const Field<T>> fields,
+                            const Scope& scope) {
+  for (const Field<T>& field : fields) {
+    if (!field.rule.required) continue;
+    const toml::node* node = table.get(field.key);
+    const toml::array* array = node ? node->as_array() : nullptr;
+    if (node && !(array && array->empty())) continue;
+    const std::string owner = scope.owner ? scope.owner() : std::string();
+    const std::string message =
+        field.rule.if_missing.empty()
+            ? fmt::format("missing '{}' in {}", field.key, owner)
+            : fmt::format(fmt::runtime(field.rule.if_missing), owner);
+    error(scope.header.empty() ? at_top() : at(table), message);
+  }
+}
+
+std::string label(std::string_view what, const std::string& name, std::size_t index) {
+  return name.empty() ? fmt::format("{} #{}", what, index + 1)
+                      : fmt::format("{} '{}'", what, name);
+}
+
+// The spec for one [[...]] entry, or nullptr (reported) when it is not a table.
+template <typename Spec>
+Spec* Loader::start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope) {
+  if (!entry.is_table()) {
+    fail(entry, fmt::format("each entry of {} must be a table, got {}", scope.header,
+                            type_name(entry)));
+    return nullptr;
+  }
+  return &specs.emplace_back();
+}
+
+void Loader::check_unique(const toml::table& table, const std::string& name,
+                          std::map<std::string, int>& seen, std::string_view what) {
+  if (name.empty()) return;
+  const Diagnostic where = at(*table.get("name"));
+  const auto [it, inserted] = seen.emplace(name, where.line);
+  if (!inserted) {
+    error(where, fmt::format("duplicate {} '{}' (first used on line {}): {}s must be unique", what,
+                             name, it->second, what));
+  }
+}
+
+void Loader::read_processes(const toml::array& entries, Draft& draft, const Scope& scope) {
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ProcessSpec* process = start_entry(entries[i], draft.s.processes, scope);
+    if (!process) continue;
+    const Scope inner{scope.path, scope.header, [process, i] {
+                        return label("process", process->name, i);
+                      }};
+    read_table<ProcessSpec>(*entries[i].as_table(), kProcessFields, *process, inner);
+    check_unique(*entries[i].as_table(), process->name, seen, "process name");
+  }
+}
+
+void Loader::read_threads(const toml::array& entries, ProcessSpec& process, const Scope& scope) {
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ThreadSpec* thread = start_entry(entries[i], process.threads, scope);
+    if (!thread) continue;
+    const Scope inner{scope.path, scope.header, [thread, i, parent = scope.owner] {
+                        return label("thread", thread->name, i) + " of " + parent();
+                      }};
+    read_table<ThreadSpec>(*entries[i].as_table(), kThreadFields, *thread, inner);
+    check_unique(*entries[i].as_table(), thread->name, seen,
+                 "thread name in " + label("process", process.name, 0));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reading values
+
+bool Loader::read_value(const toml::node& node, std::string_view key, const Rule& rule,
+                        Value& value) {
+  switch (rule.kind) {
+    case Kind::kInteger:
+      return read_integer(node, key, rule, value);
+    case Kind::kString:
+      return read_string(node, key, rule, value);
+    case Kind::kProgram:
+      return read_program(node, value);
+    default:
+      return read_quantity(node, key, rule, value);
+  }
+}
+
+bool Loader::read_integer(const toml::node& node, std::string_view key, const Rule& rule,
+                          Value& value) {
+  const toml::value<std::int64_t>* integer = node.as_integer();
+  if (!integer) {
+    return fail(node, fmt::format("'{}' must be an integer, got {}", key, type_name(node)));
+  }
+  const std::int64_t n = integer->get();
+  if (n < 0 || !allowed(rule, static_cast<std::uint64_t>(n))) {
+    return fail(node, fmt::format("'{}' must be {}, got {}", key, requirement(rule), n));
+  }
+  value.number = static_cast<std::uint64_t>(n);
+  return true;
+}
+
+bool Loader::read_string(const toml::node& node, std::string_view key, const Rule& rule,
+                         Value& value) {
+  const toml::value<std::string>* string = node.as_string();
+  if (!string) {
+    const std::string expected =
+        rule.choices ? "the string " + choice_list(rule.choices()) : "a string";
+    return fail(node, fmt::format("'{}' must be {}, got {}", key, expected, type_name(node)));
+  }
+  value.text = string->get();
+  if (rule.accept_text && !rule.accept_text(value.text)) {
+    return fail(node,
+                fmt::format("'{}' must be {}, got '{}'", key, rule.requirement, value.text));
+  }
+  if (!rule.choices) return true;
+  const std::vector<std::string>& choices = rule.choices();
+  const auto it = std::find(choices.begin(), choices.end(), value.text);
+  if (it != choices.end()) {
+    value.number = static_cast<std::uint64_t>(it - choices.begin());
+    return true;
+  }
+  std::string message =
+      fmt::format("'{}' must be {}, got '{}'", key, choice_list(choices), value.text);
+  if (const auto suggestion = closest(value.text, choices)) {
+    message += fmt::format("; did you mean \"{}\"?", *suggestion);
+  }
+  return fail(node, message);
+}
+
+std::optional<std::uint64_t> parse_quantity(Kind kind, std::string_view text, units::Error* error) {
+  switch (kind) {
+    case Kind::kDuration: {
+      const auto ns = units::parse_duration_ns(text, error);  // never negative
+      return ns ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*ns)) : std::nullopt;
+    }
+    case Kind::kSize:
+      return units::parse_size_bytes(text, error);
+    case Kind::kFrequency:
+      return units::parse_frequency_hz(text, error);
+    default:
+      return units::parse_rpm(text, error);
+  }
+}
+
+// "'quantum' must be a duration string like "10ms", got an integer: ..."
+std::string quantity_type_message(const toml::node& node, std::string_view key, const Rule& rule) {
+  std::string message = fmt::format("'{}' must be a {} string like \"{}\", got {}", key,
+                                    quantity_noun(rule.kind), rule.example, type_name(node));
+  const std::string_view unit =
+      rule.example.substr(rule.example.find_first_not_of("0123456789."));
+  if (const auto* integer = node.as_integer()) {
+    message += fmt::format(": the unit is required, e.g. \"{}{}\"", integer->get(), unit);
+  } else if (const auto* floating = node.as_floating_point()) {
+    message += fmt::format(": the unit is required, e.g. \"{}{}\"", floating->get(), unit);
+  }
+  return message;
+}
+
+bool Loader::read_quantity(const toml::node& node, std::string_view key, const Rule& rule,
+                           Value& value) {
+  const toml::value<std::string>* string = node.as_string();
+  if (!string) return fail(node, quantity_type_message(node, key, rule));
+  const std::string& text = string->get();
+  units::Error unit_error;
+  const std::optional<std::uint64_t> n = parse_quantity(rule.kind, text, &unit_error);
+  if (!n) {
+    // Point at the problem inside the string: column 1 is the character after the quote.
+    error(layout(node).map(1, 1 + static_cast<int>(unit_error.column)),
+          fmt::format("'{}': '{}' is not a {}: {}", key, text, quantity_noun(rule.kind),
+                      unit_error.message));
+    return false;
+  }
+  if (!allowed(rule, *n)) {
+    return fail(node, fmt::format("'{}' must be {}, got '{}'", key, requirement(rule), text));
+  }
+  value.number = *n;
+  return true;
+}
+
+bool Loader::read_program(const toml::node& node, Value& value) {
+  const toml::value<std::string>* string = node.as_string();
+  if (!string) {
+    return fail(node, fmt::format("'program' must be a string in the program notation, like "
+                                  "'''compute 5ms''', got {}",
+                                  type_name(node)));
+  }
+  ParsedProgram parsed = parse_program(string->get());
+  const StringLayout where = layout(node);
+  for (const ProgramError& e : parsed.errors) {
+    error(where.map(e.line, e.column), e.message);
+  }
+  for (Op& op : parsed.program.ops) {
+    const Diagnostic position = where.map(op.line, op.column);
+    op.line = position.line;
+    op.column = position.column;
+  }
+  value.program = std::move(parsed.program);
+  return parsed.errors.empty();
+}
+
+// ---------------------------------------------------------------------------
+// Checks across keys (each skipped when a key it needs already has an error)
+
+void Loader::check_seeks() {
+  if (bad({kTrackToTrackKey, kFullStrokeKey})) return;
+  const HddParams& hdd = draft_.s.machine.disk.hdd;
+  if (hdd.full_stroke >= hdd.track_to_track) return;
+  const Diagnostic where =
+      where_.count(kFullStrokeKey) ? at_key(kFullStrokeKey) : at_key(kTrackToTrackKey);
+  error(where, fmt::format("'full_stroke_seek' ({}) must not be shorter than "
+                           "'track_to_track_seek' ({})",
+                           exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.full_stroke)),
+                           exact_text(Kind::kDuration,
+                                      static_cast<std::uint64_t>(hdd.track_to_track))));
+}
+
+void Loader::check_max_transfer() {
+  if (!draft_.max_transfer || bad({kSectorSizeKey})) return;
+  const std::uint64_t bytes = *draft_.max_transfer;
+  const std::uint32_t sector = draft_.s.machine.disk.hdd.sector_bytes;
+  if (bytes % sector != 0) {
+    error(at_key(kMaxTransferKey),
+          fmt::format("'max_transfer' must be a whole number of sectors ({} each), got {}",
+                      exact_text(Kind::kSize, sector), exact_text(Kind::kSize, bytes)));
+    return;
+  }
+  draft_.s.machine.disk.max_sectors = static_cast<std::uint32_t>(bytes / sector);
+}
+
+void Loader::check_quantum() {
+  if (bad({kQuantumKey, kSimTimeKey})) return;
+  const auto quantum = static_cast<std::uint64_t>(draft_.s.kernel.quantum);
+  const auto sim_time = static_cast<std::uint64_t>(draft_.s.limits.sim_time);
+  if (quantum <= sim_time) return;
+  if (where_.count(kQuantumKey)) {
+    error(at_key(kQuantumKey),
+          fmt::format("'quantum' ({}) must not be longer than [limits] sim_time ({})",
+                      exact_text(Kind::kDuration, quantum), exact_text(Kind::kDuration, sim_time)));
+  } else {
+    error(at_key(kSimTimeKey),
+          fmt::format("'sim_time' ({}) is shorter than the default [kernel] quantum ({}): set a "
+                      "shorter quantum",
+                      exact_text(Kind::kDuration, sim_time), exact_text(Kind::kDuration, quantum)));
+  }
+}
+
+void Loader::check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity) {
+  const std::string_view verb = op.kind == OpKind::kRead ? "read" : "write";
+  const Diagnostic where{source_, op.line, op.column, {}};
+  if (op.lba && (*op.lba >= capacity || sectors > capacity - *op.lba)) {
+    error(where, fmt::format("{} at lba {} for {} sector{} runs past the end of the disk ({} "
+                             "sectors)",
+                             verb, *op.lba, sectors, sectors == 1 ? "" : "s", capacity));
+  }
+  const std::uint64_t ram = draft_.s.machine.ram_bytes;
+  if (op.bytes > ram) {
+    error(where, fmt::format("{} of {} is larger than RAM ({})", verb,
+                             exact_text(Kind::kSize, op.bytes), exact_text(Kind::kSize, ram)));
+  }
+}
+
+// Disk bounds and RAM: each thread gets a buffer as large as its largest
+// transfer (whole sectors, page-aligned), above the kernel's reserved MiB.
+void Loader::check_programs() {
+  if (bad({kCylindersKey, kHeadsKey, kSectorsPerTrackKey, kSectorSizeKey, kRamKey})) return;
+  const HddParams& hdd = draft_.s.machine.disk.hdd;
+  const std::uint64_t capacity =
+      saturating_mul(saturating_mul(hdd.cylinders, hdd.heads), hdd.sectors_per_track);
+  const std::uint64_t ram = draft_.s.machine.ram_bytes;
+  std::uint64_t buffers = 0;
+  bool too_large = false;
+  for (const ProcessSpec& process : draft_.s.processes) {
+    for (const ThreadSpec& thread : process.threads) {
+      std::uint64_t largest = 0;
+      for (const Op& op : thread.program.ops) {
+        if (op.kind != OpKind::kRead && op.kind != OpKind::kWrite) continue;
+        const std::uint64_t sectors = round_up(op.bytes, hdd.sector_bytes) / hdd.sector_bytes;
+        check_transfer(op, sectors, capacity);
+        too_large = too_large || op.bytes > ram;
+        largest = std::max(
+            largest, round_up(saturating_mul(sectors, hdd.sector_bytes), kBufferAlignment));
+      }
+      buffers = saturating_add(buffers, largest);
+    }
+  }
+  if (too_large || buffers <= ram - kKernelReserved) return;
+  error(at_key(kRamKey),
+        fmt::format("'ram' ({}) is too small: the threads' buffers need {} (each thread's "
+                    "largest read or write, in whole sectors, rounded up to 4KiB) and the kernel "
+                    "reserves 1MiB",
+                    exact_text(Kind::kSize, ram), exact_text(Kind::kSize, buffers)));
+}
+
+}  // namespace
+
+std::string Diagnostic::format() const {
+  if (line == 0) return fmt::format("{}: error: {}", file, message);
+  return fmt::format("{}:{}:{}: error: {}", file, line, column, message);
+}
+
+LoadResult load_scenario_text(std::string_view text, const std::string& source_name,
+                              const std::vector<std::string>& overrides) {
+  return Loader(text, source_name).run(overrides);
+}
+
+LoadResult load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.errors.push_back({path, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno))});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, overrides);
+}
+
+}  // namespace iosim

@@ -1,0 +1,33 @@
+#include "app/simulation.h"
+
+#include <algorithm>
+
+namespace iosim {
+
+const char* run_end_name(RunEnd end) {
+  switch (end) {
+    case RunEnd::kCompleted: return "completed";
+    case RunEnd::kTimeLimit: return "sim_time_limit";
+    case RunEnd::kStalled: return "stalled";
+  }
+  return "?";
+}
+
+// The kernel calls sc_stop() when the last thread exits. Simulating in slices
+// changes nothing in the model (SystemC processes the same events in the same
+// order); it only lets the caller look up between slices.
+RunEnd simulate(Platform& platform, const std::function<void()>& on_step) {
+  constexpr Ns kSlice = 10 * kMs;
+  const Ns limit = platform.scenario().limits.sim_time;
+  while (!platform.kernel().all_done()) {
+    if (now_ns() >= limit) return RunEnd::kTimeLimit;
+    // Before the first sc_start nothing is scheduled yet, so only look after it.
+    if (sc_core::sc_start_of_simulation_invoked() && !sc_core::sc_pending_activity())
+      return RunEnd::kStalled;
+    sc_core::sc_start(to_sc(std::min(kSlice, limit - now_ns())));
+    if (on_step) on_step();
+  }
+  return RunEnd::kCompleted;
+}
+
+}  // namespace iosim

@@ -1,0 +1,64 @@
+#include "devices/timer.h"
+
+#include <string>
+
+namespace iosim {
+
+Timer::Timer(sc_core::sc_module_name name)
+    : sc_module(name), tick_("timers", std::string(basename()) + "_tick", 1) {
+  regs_.add(
+      "CTRL", kCtrl, [this](unsigned) { return mode_; },
+      [this](std::uint64_t v, unsigned) {
+        mode_ = v <= kPeriodic ? v : kStopped;
+        if (mode_ == kStopped || interval_ <= 0) {
+          fire_.cancel();
+          deadline_ = -1;
+        } else {
+          arm(now_ns() + interval_);
+        }
+      });
+  regs_.add(
+      "INTERVAL", kInterval, [this](unsigned) { return static_cast<std::uint64_t>(interval_); },
+      [this](std::uint64_t v, unsigned) { interval_ = static_cast<Ns>(v); });
+  regs_.add(
+      "DEADLINE", kDeadline, [this](unsigned) { return static_cast<std::uint64_t>(deadline_); },
+      [this](std::uint64_t v, unsigned) {
+        mode_ = kOneShot;
+        arm(static_cast<Ns>(v));
+      });
+  regs_.add("NOW", kNow, [](unsigned) { return static_cast<std::uint64_t>(now_ns()); });
+  regs_.add("EXPIRIES", kExpiries, [this](unsigned) { return expiries_; });
+  socket.register_b_transport(this, &Timer::b_transport);
+
+  SC_METHOD(expire);
+  sensitive << fire_;
+  dont_initialize();
+}
+
+void Timer::arm(Ns at) {
+  deadline_ = at;
+  fire_.cancel();
+  fire_.notify(to_sc(at > now_ns() ? at - now_ns() : 0));
+}
+
+void Timer::expire() {
+  if (deadline_ < 0 || now_ns() < deadline_) return;  // re-armed or stopped meanwhile
+  ++expiries_;
+  tick_.set(expiries_ & 1);
+  irq.pulse();
+  if (mode_ == kPeriodic && interval_ > 0) {
+    arm(deadline_ + interval_);
+  } else {
+    deadline_ = -1;
+    mode_ = kStopped;
+  }
+}
+
+// A register write takes effect when the access is issued; the initiator then
+// waits out the bus delay. (Loosely timed: the few nanoseconds of bus time are
+// not worth an extra event per access.)
+void Timer::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  regs_.access(trans);
+}
+
+}  // namespace iosim

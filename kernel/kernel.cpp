@@ -1,0 +1,411 @@
+#include "kernel/kernel.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "devices/interrupt_controller.h"
+#include "devices/timer.h"
+
+namespace iosim {
+namespace {
+constexpr Ns kNever = std::numeric_limits<Ns>::max();
+constexpr std::uint64_t kNoThread = ~std::uint64_t{0};
+}  // namespace
+
+Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& cpu, Ram& ram)
+    : config_(std::move(config)),
+      policy_(std::move(policy)),
+      cpu_(cpu),
+      ram_(ram),
+      disk_(config_, [this](Core& core, IoRequest& r) { io_done(core, r); }),
+      next_buffer_(config_.map.ram_user_base) {
+  auto n = static_cast<std::size_t>(cpu.cores());
+  running_.assign(n, nullptr);
+  last_thread_.assign(n, kNoThread);
+  slice_start_.assign(n, 0);
+  slice_end_.assign(n, kNever);
+  need_resched_.assign(n, false);
+  idle_.assign(n, false);
+  kicked_.assign(n, false);
+}
+
+// ---------------------------------------------------------------- threads
+
+std::uint64_t Kernel::add_thread(std::string name, std::string process, const Program& program,
+                                 Ns start) {
+  auto id = static_cast<std::uint64_t>(threads_.size());
+  auto t = std::make_unique<Thread>(id, name, process, program, config_.seed);
+  // Each thread gets one I/O buffer, as big as its largest transfer in whole sectors.
+  const std::uint64_t sector = config_.map.sector_bytes;
+  for (const Op& op : program.ops)
+    if (op.kind == OpKind::kRead || op.kind == OpKind::kWrite)
+      t->buffer_bytes = std::max(t->buffer_bytes, (op.bytes + sector - 1) / sector * sector);
+  if (t->buffer_bytes > 0) {
+    next_buffer_ = (next_buffer_ + 4095) / 4096 * 4096;
+    if (next_buffer_ + t->buffer_bytes > config_.map.ram_size)
+      throw std::runtime_error(fmt::format(
+          "not enough RAM for the I/O buffer of thread '{}' ({} bytes needed past {:#x})", name,
+          t->buffer_bytes, next_buffer_));
+    t->buffer = next_buffer_;
+    next_buffer_ += t->buffer_bytes;
+  }
+  t->stats.arrival = start;
+  t->state_since = start;
+  Thread& ref = *t;
+  threads_.push_back(std::move(t));
+  ++live_;
+  if (start <= 0) {  // ready at boot, in scenario order
+    ref.state = ThreadState::kReady;
+    ++ready_;
+    policy_->enqueue(task_view(ref, IOSIM_READY_ARRIVED), 0);
+  } else {
+    sleepers_.emplace(start, &ref);
+  }
+  return id;
+}
+
+sched::Task Kernel::task_view(const Thread& t, iosim_ready_reason reason) const {
+  return sched::Task{t.id,          t.name.c_str(),          t.stats.arrival,
+                     t.stats.user + t.stats.sys, t.last_burst, static_cast<std::int32_t>(reason),
+                     0};
+}
+
+void Kernel::set_state(Thread& t, ThreadState s) {
+  Ns elapsed = now_ns() - t.state_since;
+  switch (t.state) {
+    case ThreadState::kReady: t.stats.ready_wait += elapsed; break;
+    case ThreadState::kBlocked: t.stats.io_wait += elapsed; break;
+    case ThreadState::kSleeping: t.stats.sleep += elapsed; break;
+    default: break;
+  }
+  t.state = s;
+  t.state_since = now_ns();
+}
+
+void Kernel::make_ready(Core& core, Thread& t, iosim_ready_reason reason) {
+  set_state(t, ThreadState::kReady);
+  ++ready_;
+  policy_->enqueue(task_view(t, reason), now_ns());
+  kick_idle_core(core);
+}
+
+// A newly ready thread needs a core. If this core is about to schedule, it
+// will take it; otherwise wake one idle core with an inter-processor interrupt.
+void Kernel::kick_idle_core(Core& core) {
+  auto self = static_cast<std::size_t>(core.id());
+  if (!running_[self] && !kicked_[self]) {
+    kicked_[self] = true;
+    return;
+  }
+  for (std::size_t i = 0; i < idle_.size(); ++i) {
+    if (idle_[i] && !kicked_[i]) {
+      kicked_[i] = true;
+      core.write(config_.map.ic + InterruptController::kSendIpi, i);
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- scheduler loop
+
+void Kernel::run(Core& core) {
+  auto c = static_cast<std::size_t>(core.id());
+  core.enter(CoreMode::kKernel);
+  if (c == 0) boot(core);
+  for (;;) {
+    if (core.irq_pending()) trap(core);
+    Thread* t = pick(core);
+    if (!t) {
+      if (slice_end_[c] != kNever) {  // no thread: silence the quantum timer
+        core.write(config_.map.core_timers[c] + Timer::kCtrl, Timer::kStopped);
+        slice_end_[c] = kNever;
+      }
+      idle_[c] = true;
+      core.idle_until_irq();
+      idle_[c] = false;
+      core.enter(CoreMode::kKernel);
+      continue;
+    }
+    dispatch(core, *t);
+    run_thread(core, *t);
+  }
+}
+
+void Kernel::boot(Core& core) { arm_sys_timer(core); }
+
+Thread* Kernel::pick(Core& core) {
+  kicked_[static_cast<std::size_t>(core.id())] = false;
+  std::uint64_t id = policy_->pick(core.id(), now_ns());
+  if (id == IOSIM_NO_TASK) return nullptr;
+  if (id >= threads_.size() || threads_[id]->state != ThreadState::kReady)
+    throw std::runtime_error(fmt::format(
+        "scheduling policy '{}' picked task {} on core {}, which is not ready", policy_->name(),
+        id, core.id()));
+  --ready_;
+  return threads_[id].get();
+}
+
+void Kernel::dispatch(Core& core, Thread& t) {
+  auto c = static_cast<std::size_t>(core.id());
+  if (last_thread_[c] != t.id) {  // the core still holds the last thread's context
+    core.spend(config_.costs.context_switch);
+    ++counters_.context_switches;
+    last_thread_[c] = t.id;
+  }
+  set_state(t, ThreadState::kRunning);
+  if (t.stats.first_run < 0) t.stats.first_run = now_ns();
+  running_[c] = &t;
+  core.thread_probe().set(t.id + 1);
+  slice_start_[c] = now_ns();
+  arm_quantum(core, t);
+  if (t.owes_syscall_exit) {  // it blocked inside a syscall: return from it now
+    Ns t0 = now_ns();
+    core.spend(config_.costs.syscall_exit);
+    t.stats.sys += now_ns() - t0;
+    t.owes_syscall_exit = false;
+  }
+}
+
+void Kernel::arm_quantum(Core& core, Thread& t) {
+  auto c = static_cast<std::size_t>(core.id());
+  slice_end_[c] = kNever;
+  if (config_.mode != SchedMode::kPreemptive) return;
+  Ns quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED));
+  if (quantum <= 0) return;
+  slice_end_[c] = now_ns() + quantum;
+  core.write(config_.map.core_timers[c] + Timer::kDeadline,
+             static_cast<std::uint64_t>(slice_end_[c]));
+}
+
+void Kernel::run_thread(Core& core, Thread& t) {
+  while (step(core, t) && return_to_user(core, t)) {
+  }
+}
+
+// Between two steps of a running thread: take pending interrupts, and give
+// up the core if the quantum expired and someone else is waiting for it.
+bool Kernel::return_to_user(Core& core, Thread& t) {
+  if (core.irq_pending()) trap(core);
+  auto c = static_cast<std::size_t>(core.id());
+  if (!need_resched_[c]) return true;
+  need_resched_[c] = false;
+  if (ready_ == 0) {  // nobody to give the core to: start a fresh slice
+    arm_quantum(core, t);
+    return true;
+  }
+  ++counters_.preemptions;
+  leave_core(core, t, "preempted");
+  make_ready(core, t, IOSIM_READY_PREEMPTED);
+  return false;
+}
+
+// Runs the thread's next step. Returns false when the thread left the core.
+bool Kernel::step(Core& core, Thread& t) {
+  if (t.pc >= t.program->ops.size()) {
+    sys_exit(core, t);
+    return false;
+  }
+  const Op& op = t.program->ops[t.pc];
+  switch (op.kind) {
+    case OpKind::kCompute: {
+      if (t.remaining < 0) t.remaining = op.cycles ? cpu_.cycles_to_ns(op.cycles) : op.duration;
+      Ns start = now_ns();
+      t.remaining = core.run_user(t.remaining);  // an interrupt may cut it short
+      t.stats.user += now_ns() - start;
+      if (t.remaining == 0) {
+        t.remaining = -1;
+        advance(t);
+      }
+      return true;
+    }
+    case OpKind::kRepeatBegin:
+      t.loops.push_back(op.count);
+      advance(t);
+      return true;
+    case OpKind::kRepeatEnd:
+      if (--t.loops.back() > 0) {
+        t.pc = op.jump + 1;
+      } else {
+        t.loops.pop_back();
+        advance(t);
+      }
+      return true;
+    case OpKind::kRead:
+    case OpKind::kWrite: return sys_disk(core, t, op);
+    case OpKind::kSleep: return sys_sleep(core, t, op.duration);
+    case OpKind::kYield: sys_yield(core, t); return false;
+    case OpKind::kExit: sys_exit(core, t); return false;
+  }
+  return true;
+}
+
+void Kernel::advance(Thread& t) { ++t.pc; }
+
+void Kernel::leave_core(Core& core, Thread& t, const char* why) {
+  auto c = static_cast<std::size_t>(core.id());
+  if (config_.record_schedule)
+    schedule_.push_back(Slice{core.id(), t.id, slice_start_[c], now_ns(), why});
+  if (std::string_view(why) != "preempted") {  // a CPU burst ends when the thread stops itself
+    Ns cpu = t.stats.user + t.stats.sys;
+    t.last_burst = cpu - t.burst_start;
+    t.burst_start = cpu;
+  }
+  running_[c] = nullptr;
+  core.thread_probe().set(0);
+}
+
+// ---------------------------------------------------------------- interrupts
+
+void Kernel::trap(Core& core) {
+  const std::uint64_t base = config_.map.ic + 16 * static_cast<std::uint64_t>(core.id());
+  core.enter(CoreMode::kIrq);
+  core.spend(config_.costs.irq_entry);
+  for (;;) {
+    std::uint64_t line = core.read(base + InterruptController::kAck);
+    if (line == InterruptController::kNoIrq) break;
+    ++counters_.interrupts;
+    handle_irq(core, static_cast<int>(line));
+    core.write(base + InterruptController::kEoi, line);
+  }
+  core.spend(config_.costs.irq_exit);
+  core.enter(CoreMode::kKernel);
+}
+
+void Kernel::handle_irq(Core& core, int line) {
+  const DeviceMap& map = config_.map;
+  if (line == map.disk_line) {
+    disk_.interrupt(core);
+  } else if (line == map.sys_timer_line) {
+    expire_sleepers(core);
+  } else {
+    for (std::size_t k = 0; k < map.core_timer_lines.size(); ++k)
+      if (line == map.core_timer_lines[k] && running_[k] && now_ns() >= slice_end_[k])
+        need_resched_[k] = true;
+  }
+  // An IPI needs no handling: its only job was to wake an idle core.
+}
+
+void Kernel::expire_sleepers(Core& core) {
+  sys_timer_armed_ = -1;
+  while (!sleepers_.empty() && sleepers_.begin()->first <= now_ns()) {
+    Thread& t = *sleepers_.begin()->second;
+    sleepers_.erase(sleepers_.begin());
+    make_ready(core, t, t.state == ThreadState::kNew ? IOSIM_READY_ARRIVED : IOSIM_READY_WOKEN);
+  }
+  arm_sys_timer(core);
+}
+
+// The system timer holds one deadline: the earliest sleeper's.
+void Kernel::arm_sys_timer(Core& core) {
+  if (sleepers_.empty()) return;
+  Ns next = sleepers_.begin()->first;
+  if (sys_timer_armed_ >= 0 && sys_timer_armed_ <= next) return;
+  sys_timer_armed_ = next;
+  core.write(config_.map.sys_timer + Timer::kDeadline, static_cast<std::uint64_t>(next));
+}
+
+// ---------------------------------------------------------------- syscalls
+
+void Kernel::syscall_entry(Core& core, Thread&) {
+  core.enter(CoreMode::kKernel);
+  ++counters_.syscalls;
+  core.spend(config_.costs.syscall_entry);
+}
+
+bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
+  Ns t0 = now_ns();
+  syscall_entry(core, t);
+  const std::uint64_t sector = config_.map.sector_bytes;
+  IoRequest& r = t.io;
+  r = IoRequest{};
+  r.write = op.kind == OpKind::kWrite;
+  r.bytes = op.bytes;
+  r.sectors = (op.bytes + sector - 1) / sector;
+  r.lba = op.lba ? *op.lba : t.lba_cursor;
+  if (r.lba + r.sectors > config_.map.disk_sectors) r.lba = 0;  // the cursor wraps at the end
+  r.buffer = t.buffer;
+  r.owner = &t;
+  if (r.write) {  // the program's data: deterministic bytes from the thread's own stream
+    std::vector<std::uint8_t> bytes(r.sectors * sector);
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+      std::uint64_t v = t.data.next();
+      for (std::size_t k = 0; k < 8 && i + k < bytes.size(); ++k)
+        bytes[i + k] = static_cast<std::uint8_t>(v >> (8 * k));
+    }
+    ram_.write(t.buffer, bytes);
+  }
+  if (config_.disk_io == DiskIoMode::kPio) {  // the core does it all, right here
+    disk_.transfer_pio(core, r);
+    io_done(core, r);
+    core.spend(config_.costs.syscall_exit);
+    t.stats.sys += now_ns() - t0;
+    return true;
+  }
+  disk_.start(core, r);
+  t.stats.sys += now_ns() - t0;
+  t.owes_syscall_exit = true;
+  leave_core(core, t, "blocked");
+  set_state(t, ThreadState::kBlocked);
+  return false;
+}
+
+// A request finished: account the bytes, and wake the thread if it sleeps on it.
+void Kernel::io_done(Core& core, IoRequest& r) {
+  Thread& t = *static_cast<Thread*>(r.owner);
+  std::vector<std::uint8_t> bytes(r.bytes);
+  ram_.read(t.buffer, bytes);
+  if (r.write) {
+    ++t.stats.writes;
+    t.stats.bytes_written += r.bytes;
+    t.stats.write_sum.add(bytes);
+  } else {
+    ++t.stats.reads;
+    t.stats.bytes_read += r.bytes;
+    t.stats.read_sum.add(bytes);
+  }
+  t.lba_cursor = r.lba + r.sectors;
+  advance(t);
+  if (t.state == ThreadState::kBlocked) make_ready(core, t, IOSIM_READY_WOKEN);
+}
+
+bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
+  Ns t0 = now_ns();
+  syscall_entry(core, t);
+  t.wake_at = now_ns() + duration;
+  sleepers_.emplace(t.wake_at, &t);
+  arm_sys_timer(core);
+  advance(t);
+  t.stats.sys += now_ns() - t0;
+  t.owes_syscall_exit = true;
+  leave_core(core, t, "sleep");
+  set_state(t, ThreadState::kSleeping);
+  return false;
+}
+
+void Kernel::sys_yield(Core& core, Thread& t) {
+  Ns t0 = now_ns();
+  syscall_entry(core, t);
+  advance(t);
+  t.stats.sys += now_ns() - t0;
+  t.owes_syscall_exit = true;
+  leave_core(core, t, "yield");
+  make_ready(core, t, IOSIM_READY_YIELDED);
+}
+
+void Kernel::sys_exit(Core& core, Thread& t) {
+  Ns t0 = now_ns();
+  syscall_entry(core, t);
+  t.stats.sys += now_ns() - t0;
+  leave_core(core, t, "exit");
+  set_state(t, ThreadState::kDone);
+  t.stats.finish = now_ns();
+  if (--live_ == 0) {
+    finished_at_ = now_ns();
+    if (all_done_) all_done_();
+  }
+}
+
+}  // namespace iosim

@@ -1,0 +1,133 @@
+#include "sim/vcd_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+
+namespace iosim {
+namespace {
+
+// VCD identifier codes: base-94 over the printable characters '!'..'~'.
+std::string code_for(int index) {
+  std::string code;
+  do {
+    code.push_back(static_cast<char>('!' + index % 94));
+    index /= 94;
+  } while (index > 0);
+  return code;
+}
+
+constexpr std::size_t kFlushBytes = 1 << 16;
+
+}  // namespace
+
+VcdWriter::VcdWriter(std::string path) : path_(std::move(path)) {
+  file_ = std::fopen((path_ + ".tmp").c_str(), "wb");
+  if (!file_) throw std::runtime_error(fmt::format("cannot write trace file '{}.tmp'", path_));
+}
+
+VcdWriter::~VcdWriter() {
+  // Not finished: leave the .tmp behind as evidence, never a complete-looking file.
+  if (file_) std::fclose(file_);
+}
+
+int VcdWriter::add_signal(const std::string& scope, const std::string& name, int width) {
+  if (begun_) throw std::logic_error("VcdWriter::add_signal after begin()");
+  int id = static_cast<int>(signals_.size());
+  signals_.push_back(Signal{scope, name, code_for(id), width});
+  return id;
+}
+
+void VcdWriter::begin() {
+  buffer_ += "$version iosim $end\n$timescale 1ns $end\n$scope module iosim $end\n";
+  // Group by scope, in the order scopes were first declared.
+  std::vector<std::string> scopes;
+  for (const Signal& s : signals_)
+    if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) scopes.push_back(s.scope);
+  for (const std::string& scope : scopes) {
+    buffer_ += fmt::format("$scope module {} $end\n", scope);
+    for (const Signal& s : signals_)
+      if (s.scope == scope)
+        buffer_ += fmt::format("$var wire {} {} {} $end\n", s.width, s.code, s.name);
+    buffer_ += "$upscope $end\n";
+  }
+  buffer_ += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
+  for (Signal& s : signals_) {
+    write_value(s, s.value);
+    s.written = s.value;
+    s.dirty = false;
+  }
+  buffer_ += "$end\n";
+  dirty_.clear();
+  begun_ = true;
+}
+
+void VcdWriter::change(int id, std::uint64_t value, Ns at) {
+  Signal& s = signals_[static_cast<std::size_t>(id)];
+  if (!begun_) {  // initial value, written by begin()
+    s.value = value;
+    return;
+  }
+  if (at > time_) {
+    flush_time_step();
+    time_ = at;
+  }
+  s.value = value;
+  if (!s.dirty) {
+    s.dirty = true;
+    dirty_.push_back(id);
+  }
+}
+
+// Writes the net changes of one time step: a signal that changed and changed
+// back within the same nanosecond (e.g. an interrupt pulse) is written as a
+// glitch-free pair only if its final value differs.
+void VcdWriter::flush_time_step() {
+  bool stamped = false;
+  for (int id : dirty_) {
+    Signal& s = signals_[static_cast<std::size_t>(id)];
+    s.dirty = false;
+    if (s.value == s.written) continue;
+    if (!stamped) {
+      buffer_ += fmt::format("#{}\n", time_);
+      stamped = true;
+    }
+    write_value(s, s.value);
+    s.written = s.value;
+  }
+  dirty_.clear();
+  if (buffer_.size() >= kFlushBytes) flush_buffer();
+}
+
+void VcdWriter::write_value(const Signal& s, std::uint64_t value) {
+  if (s.width == 1) {
+    buffer_ += fmt::format("{}{}\n", value ? '1' : '0', s.code);
+  } else {
+    buffer_ += fmt::format("b{:b} {}\n", value, s.code);
+  }
+}
+
+void VcdWriter::flush_buffer() {
+  if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+    throw std::runtime_error(fmt::format("writing trace file '{}.tmp' failed", path_));
+  buffer_.clear();
+}
+
+void VcdWriter::finish(Ns end) {
+  if (finished_) return;
+  if (!begun_) begin();
+  flush_time_step();
+  if (end > time_) buffer_ += fmt::format("#{}\n", end);
+  flush_buffer();
+  std::fclose(file_);
+  file_ = nullptr;
+  if (std::rename((path_ + ".tmp").c_str(), path_.c_str()) != 0)
+    throw std::runtime_error(fmt::format("cannot rename '{}.tmp' to '{}'", path_, path_));
+  finished_ = true;
+}
+
+}  // namespace iosim

@@ -1,0 +1,60 @@
+// A streaming Value Change Dump writer (IEEE 1364 §18), readable by GTKWave
+// and Surfer. We write our own rather than use sc_trace because sc_trace
+// stamps the wall-clock date into the file (runs must be byte-identical),
+// cannot trace enums, and samples every signal each delta instead of
+// recording only real changes.
+//
+// Output goes to "<path>.tmp" and is renamed to <path> by finish(), so an
+// interrupted run never leaves a file that looks complete.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace iosim {
+
+class VcdWriter {
+ public:
+  explicit VcdWriter(std::string path);
+  ~VcdWriter();
+  VcdWriter(const VcdWriter&) = delete;
+  VcdWriter& operator=(const VcdWriter&) = delete;
+
+  // Declares a signal; `scope` groups signals ("cores", "disk"). Only before begin().
+  int add_signal(const std::string& scope, const std::string& name, int width);
+  // Writes the header and the initial values (all zero unless set before).
+  void begin();
+  // Records that signal `id` holds `value` from time `at` on. Times never go back.
+  void change(int id, std::uint64_t value, Ns at);
+  // Flushes, stamps the end time and renames the file into place.
+  void finish(Ns end);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Signal {
+    std::string scope, name, code;
+    int width;
+    std::uint64_t value = 0;    // latest value set
+    std::uint64_t written = 0;  // value last written to the file
+    bool dirty = false;
+  };
+  void flush_time_step();
+  void write_value(const Signal& s, std::uint64_t value);
+  void flush_buffer();
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::vector<Signal> signals_;
+  std::vector<int> dirty_;
+  std::string buffer_;
+  Ns time_ = 0;
+  bool begun_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace iosim

@@ -1,0 +1,124 @@
+// The command line's contracts: determinism, error positions and exit
+// statuses, limits, and the VCD trace.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/run_iosim.h"
+
+namespace iosim {
+namespace {
+
+using testing::read_file;
+using testing::run_iosim;
+using testing::workload;
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/iosim-" + std::to_string(getpid()) + "-" + name;
+}
+
+TEST(Determinism, TwoRunsOfTheSameScenarioGiveIdenticalReportsAndTraces) {
+  std::string vcd1 = temp_path("a.vcd"), vcd2 = temp_path("b.vcd");
+  auto a = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd1);
+  auto b = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd2);
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(a.out, b.out);
+  std::string t1 = read_file(vcd1), t2 = read_file(vcd2);
+  EXPECT_FALSE(t1.empty());
+  EXPECT_TRUE(t1 == t2) << "VCD traces differ";
+  std::remove(vcd1.c_str());
+  std::remove(vcd2.c_str());
+}
+
+TEST(Determinism, PioRunsAreIdenticalToo) {
+  auto a = run_iosim("run --quiet --json " + workload("cpu-free-during-io/pio.toml"));
+  auto b = run_iosim("run --quiet --json " + workload("cpu-free-during-io/pio.toml"));
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST(Vcd, TraceHasTheTeachingSignalsAndNoLeftoverTempFile) {
+  std::string vcd = temp_path("trace.vcd");
+  auto r = run_iosim("run --quiet " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string trace = read_file(vcd);
+  for (const char* signal : {"$timescale 1ns $end", "core0_state", "core0_thread", "irq2_disk",
+                             "irq0_timer0", "ch0_busy", "firmware_state", "$enddefinitions"})
+    EXPECT_NE(trace.find(signal), std::string::npos) << signal;
+  EXPECT_FALSE(std::ifstream(vcd + ".tmp").good()) << "the temporary file was not renamed";
+  std::remove(vcd.c_str());
+}
+
+std::string write_scenario(const std::string& name, const std::string& text) {
+  std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Check, PointsAtTheLineAndColumnOfABadValueAndExitsWith2) {
+  std::string path = write_scenario("bad.toml",
+                                    "[machine]\n"
+                                    "cores = 1\n"
+                                    "[kernel]\n"
+                                    "quantum = \"5mss\"\n"
+                                    "[[process]]\n"
+                                    "name = \"p\"\n"
+                                    "  [[process.thread]]\n"
+                                    "  name = \"t\"\n"
+                                    "  program = \"compute 1ms\"\n");
+  auto r = run_iosim("check " + path);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(path + ":4:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mss"), std::string::npos) << r.err;
+  std::remove(path.c_str());
+}
+
+TEST(Check, ReportsAProgramErrorAtItsLineInTheFile) {
+  std::string path = write_scenario("badprog.toml",
+                                    "[[process]]\n"
+                                    "name = \"p\"\n"
+                                    "  [[process.thread]]\n"
+                                    "  name = \"t\"\n"
+                                    "  program = '''\n"
+                                    "  compute 1ms\n"
+                                    "  comput 2ms\n"
+                                    "  '''\n");
+  auto r = run_iosim("check " + path);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(path + ":7:3: error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'compute'"), std::string::npos) << r.err;
+  auto run = run_iosim("run " + path);
+  EXPECT_EQ(run.status, 2) << "run refuses what check refuses";
+  std::remove(path.c_str());
+}
+
+TEST(Check, AcceptsTheLessonScenarios) {
+  for (const char* w : {"cpu-free-during-io/dma.toml", "cpu-free-during-io/pio.toml"}) {
+    auto r = run_iosim(std::string("check ") + workload(w));
+    EXPECT_EQ(r.status, 0) << w << ": " << r.err;
+  }
+}
+
+TEST(Limits, SimulatedTimeLimitEndsTheRunWithAPartialReportAndStatus3) {
+  auto r = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") +
+                     " --set limits.sim_time=50ms");
+  EXPECT_EQ(r.status, 3) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "sim_time_limit");
+  EXPECT_EQ(j["sim_time_ns"], 50'000'000);
+  EXPECT_NE(r.err.find("time limit"), std::string::npos) << r.err;
+}
+
+TEST(Usage, UnknownOptionsAndMissingFilesExitWith2) {
+  EXPECT_EQ(run_iosim("run --no-such-flag").status, 2);
+  auto r = run_iosim("run /nonexistent/scenario.toml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("/nonexistent/scenario.toml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace iosim

@@ -1,0 +1,38 @@
+// Builds scenarios in code for kernel and platform tests: a default machine
+// plus threads whose programs are written in the program notation.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/platform.h"
+#include "app/program_parser.h"
+#include "app/scenario.h"
+#include "app/simulation.h"
+
+namespace iosim::testing {
+
+// One process "p" holding the given threads: {name, program text}.
+inline Scenario scenario_with(const std::vector<std::pair<std::string, std::string>>& threads) {
+  Scenario s;
+  s.name = s.source = "test";
+  ProcessSpec process{"p", {}};
+  for (const auto& [name, text] : threads) {
+    ParsedProgram parsed = parse_program(text);
+    EXPECT_TRUE(parsed.errors.empty()) << name << ": " << parsed.errors.front().message;
+    process.threads.push_back(ThreadSpec{name, 0, parsed.program});
+  }
+  s.processes.push_back(std::move(process));
+  return s;
+}
+
+inline const Thread& thread_named(Platform& platform, const std::string& name) {
+  for (const auto& t : platform.kernel().threads())
+    if (t->name == name) return *t;
+  throw std::runtime_error("no thread " + name);
+}
+
+}  // namespace iosim::testing
