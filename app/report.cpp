@@ -108,36 +108,43 @@ std::string percent(Ns part, Ns whole) {
 
 std::string when(Ns t) { return t < 0 ? "never" : units::format_duration(t); }
 
+// One table row: a left-aligned label, then right-aligned cells.
+std::string row(const std::string& label, std::size_t label_width,
+                const std::vector<std::string>& cells, std::size_t cell_width = 12) {
+  std::string line = fmt::format("{:<{}}", label, label_width);
+  for (const std::string& cell : cells) line += fmt::format("{:>{}}", cell, cell_width);
+  return line + "\n";
+}
+
 void cores_table(std::string& out, const Report& r) {
-  out += fmt::format("\nCores{:>14}{:>10}{:>10}{:>10}{:>10}\n", "busy", "user", "kernel", "irq",
-                     "idle");
+  out += "\n" + row("Cores", 12, {"busy", "user", "kernel", "irq", "idle"}, 10);
   for (const CoreReport& c : r.cores) {
     Ns all = c.busy + c.idle;
-    out += fmt::format("  core{:<8}{:>10}{:>10}{:>10}{:>10}{:>10}\n", c.id, percent(c.busy, all),
-                       percent(c.user, all), percent(c.kernel, all), percent(c.irq, all),
-                       percent(c.idle, all));
+    out += row(fmt::format("  core{}", c.id), 12,
+               {percent(c.busy, all), percent(c.user, all), percent(c.kernel, all),
+                percent(c.irq, all), percent(c.idle, all)},
+               10);
   }
 }
 
 void threads_table(std::string& out, const Report& r) {
-  std::size_t w = 8;
-  for (const ThreadReport& t : r.threads) w = std::max(w, t.process.size() + t.name.size() + 3);
-  out += fmt::format("\nThreads{:{}}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "", w - 5,
-                     "arrival", "first run", "finish", "cpu", "ready wait", "io wait", "sleep");
+  std::size_t w = 12;
+  for (const ThreadReport& t : r.threads) w = std::max(w, t.process.size() + t.name.size() + 5);
+  out += "\n" + row("Threads", w,
+                    {"arrival", "first run", "finish", "cpu", "ready wait", "io wait", "sleep"});
   for (const ThreadReport& t : r.threads)
-    out += fmt::format("  {:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
-                       t.process + "/" + t.name, w, when(t.arrival), when(t.first_run),
-                       when(t.finish), units::format_duration(t.cpu),
-                       units::format_duration(t.ready_wait), units::format_duration(t.io_wait),
-                       units::format_duration(t.sleep));
+    out += row("  " + t.process + "/" + t.name, w,
+               {when(t.arrival), when(t.first_run), when(t.finish), units::format_duration(t.cpu),
+                units::format_duration(t.ready_wait), units::format_duration(t.io_wait),
+                units::format_duration(t.sleep)});
 }
 
 void devices_table(std::string& out, const Report& r) {
-  out += fmt::format("\nDevices{:>13}{:>12}{:>12}{:>10}\n", "requests", "bytes", "busy", "of run");
+  out += "\n" + row("Devices", 12, {"requests", "bytes", "busy", "of run"});
   for (const DeviceReport& d : r.devices)
-    out += fmt::format("  {:<10}{:>10}{:>12}{:>12}{:>10}\n", d.name, d.stats.requests,
-                       units::format_size(d.stats.bytes), units::format_duration(d.stats.busy_ns),
-                       percent(d.stats.busy_ns, r.sim_time));
+    out += row("  " + d.name, 12,
+               {std::to_string(d.stats.requests), units::format_size(d.stats.bytes),
+                units::format_duration(d.stats.busy_ns), percent(d.stats.busy_ns, r.sim_time)});
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "app/scenario_loader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <set>
 #include <span>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "app/program_parser.h"
@@ -35,7 +37,6 @@ constexpr std::uint64_t kTiB = 1ULL << 40;
 constexpr std::uint64_t kMHz = 1'000'000;
 constexpr std::uint64_t kGHz = 1'000'000'000;
 constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
-constexpr std::uint64_t kI64Max = std::numeric_limits<std::int64_t>::max();
 // The platform gives the kernel the first MiB of RAM and allocates each
 // thread's buffer (its largest transfer, page-aligned) from the rest.
 constexpr std::uint64_t kKernelReserved = kMiB;
@@ -103,6 +104,23 @@ struct Field {
   void (Loader::*read_entries)(const toml::array&, T&, const Scope&) = nullptr;  // kTableArray
 };
 
+// Shorthands for the schema rows.
+constexpr Rule integer(std::uint64_t min, std::uint64_t max = kNoLimit) {
+  return {Kind::kInteger, min, max};
+}
+constexpr Rule duration(std::string_view example) {
+  return {Kind::kDuration, 0, kNoLimit, example};
+}
+constexpr Rule positive_duration(std::string_view example) {
+  return {Kind::kDuration, 1, kNoLimit, example};
+}
+constexpr Rule size(std::string_view example, std::uint64_t min, std::uint64_t max) {
+  return {Kind::kSize, min, max, example};
+}
+constexpr Rule choice(const std::vector<std::string>& (*choices)()) {
+  return {.kind = Kind::kString, .choices = choices};
+}
+
 // A [KEY] table whose keys are `fields`.
 template <typename T, std::size_t N>
 constexpr Field<T> table(std::string_view key, const Field<T> (&fields)[N]) {
@@ -148,67 +166,66 @@ bool is_thread_name(std::string_view text) {
 #define IOSIM_SET(member) [](Draft& d, Value& v) { d.s.member = v.number; }
 
 const Field<Draft> kBusFields[] = {
-    {"latency", {Kind::kDuration, 0, kNoLimit, "10ns"}, IOSIM_SET(machine.bus.latency)},
-    {"width", {Kind::kSize, 1, 4 * kKiB, "8B"}, IOSIM_SET(machine.bus.width)},
-    {"cycle", {Kind::kDuration, 0, kNoLimit, "1ns"}, IOSIM_SET(machine.bus.cycle)},
+    {"latency", duration("10ns"), IOSIM_SET(machine.bus.latency)},
+    {"width", size("8B", 1, 4 * kKiB), IOSIM_SET(machine.bus.width)},
+    {"cycle", duration("1ns"), IOSIM_SET(machine.bus.cycle)},
 };
 
 const Field<Draft> kDiskFields[] = {
-    {"type", {.kind = Kind::kString, .choices = &disk_types}},
+    {"type",
+     {.kind = Kind::kString,
+      .requirement = "\"hdd\" (the only disk type supported for now)",
+      .choices = &disk_types}},
     {"rpm", {Kind::kRpm, 1, 100'000, "7200rpm"}, IOSIM_SET(machine.disk.hdd.rpm)},
-    {"cylinders", {Kind::kInteger, 2, kU32Max}, IOSIM_SET(machine.disk.hdd.cylinders)},
-    {"heads", {Kind::kInteger, 1, kU32Max}, IOSIM_SET(machine.disk.hdd.heads)},
-    {"sectors_per_track", {Kind::kInteger, 1, kU32Max},
-     IOSIM_SET(machine.disk.hdd.sectors_per_track)},
+    {"cylinders", integer(2, kU32Max), IOSIM_SET(machine.disk.hdd.cylinders)},
+    {"heads", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.heads)},
+    {"sectors_per_track", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.sectors_per_track)},
     {"sector_size",
      {.kind = Kind::kSize,
       .example = "512B",
       .accept = &is_sector_size,
       .requirement = "a power of two from 512B to 4KiB"},
      IOSIM_SET(machine.disk.hdd.sector_bytes)},
-    {"track_to_track_seek", {Kind::kDuration, 1, kNoLimit, "0.8ms"},
-     IOSIM_SET(machine.disk.hdd.track_to_track)},
-    {"full_stroke_seek", {Kind::kDuration, 0, kNoLimit, "16ms"},
-     IOSIM_SET(machine.disk.hdd.full_stroke)},
-    {"controller_overhead", {Kind::kDuration, 0, kNoLimit, "50us"},
-     IOSIM_SET(machine.disk.overhead)},
-    {"queue_depth", {Kind::kInteger, 1, 256}, IOSIM_SET(machine.disk.queue_depth)},
-    {"max_transfer", {Kind::kSize, 1, 16 * kMiB, "128KiB"},
+    {"track_to_track_seek", positive_duration("0.8ms"), IOSIM_SET(machine.disk.hdd.track_to_track)},
+    {"full_stroke_seek", duration("16ms"), IOSIM_SET(machine.disk.hdd.full_stroke)},
+    {"controller_overhead", duration("50us"), IOSIM_SET(machine.disk.overhead)},
+    {"queue_depth", integer(1, 256), IOSIM_SET(machine.disk.queue_depth)},
+    {"max_transfer", size("128KiB", 1, 16 * kMiB),
      [](Draft& d, Value& v) { d.max_transfer = v.number; }},
 };
 
 const Field<Draft> kDmaFields[] = {
-    {"channels", {Kind::kInteger, 1, 8}, IOSIM_SET(machine.dma_channels)},
-    {"burst", {Kind::kSize, 1, 64 * kKiB, "64B"}, IOSIM_SET(machine.dma_burst)},
+    {"channels", integer(1, 8), IOSIM_SET(machine.dma_channels)},
+    {"burst", size("64B", 1, 64 * kKiB), IOSIM_SET(machine.dma_burst)},
 };
 
 const Field<Draft> kMachineFields[] = {
-    {"cores", {Kind::kInteger, 1, 64}, IOSIM_SET(machine.cores)},
+    {"cores", integer(1, 64), IOSIM_SET(machine.cores)},
     {"clock", {Kind::kFrequency, kMHz, 100 * kGHz, "2GHz"}, IOSIM_SET(machine.clock_hz)},
-    {"ram", {Kind::kSize, kMiB, kTiB, "64MiB"}, IOSIM_SET(machine.ram_bytes)},
-    {"ram_latency", {Kind::kDuration, 0, kNoLimit, "50ns"}, IOSIM_SET(machine.ram_latency)},
+    {"ram", size("64MiB", kMiB, kTiB), IOSIM_SET(machine.ram_bytes)},
+    {"ram_latency", duration("50ns"), IOSIM_SET(machine.ram_latency)},
     table("bus", kBusFields),
     table("disk", kDiskFields),
     table("dma", kDmaFields),
 };
 
 const Field<Draft> kCostFields[] = {
-    {"context_switch", {Kind::kDuration, 0, kNoLimit, "2us"}, IOSIM_SET(kernel.costs.context_switch)},
-    {"syscall_entry", {Kind::kDuration, 0, kNoLimit, "200ns"}, IOSIM_SET(kernel.costs.syscall_entry)},
-    {"syscall_exit", {Kind::kDuration, 0, kNoLimit, "100ns"}, IOSIM_SET(kernel.costs.syscall_exit)},
-    {"irq_entry", {Kind::kDuration, 0, kNoLimit, "1us"}, IOSIM_SET(kernel.costs.irq_entry)},
-    {"irq_exit", {Kind::kDuration, 0, kNoLimit, "500ns"}, IOSIM_SET(kernel.costs.irq_exit)},
-    {"pio_word", {Kind::kDuration, 0, kNoLimit, "20ns"}, IOSIM_SET(kernel.costs.pio_word)},
-    {"poll", {Kind::kDuration, 0, kNoLimit, "100ns"}, IOSIM_SET(kernel.costs.poll)},
+    {"context_switch", duration("2us"), IOSIM_SET(kernel.costs.context_switch)},
+    {"syscall_entry", duration("200ns"), IOSIM_SET(kernel.costs.syscall_entry)},
+    {"syscall_exit", duration("100ns"), IOSIM_SET(kernel.costs.syscall_exit)},
+    {"irq_entry", duration("1us"), IOSIM_SET(kernel.costs.irq_entry)},
+    {"irq_exit", duration("500ns"), IOSIM_SET(kernel.costs.irq_exit)},
+    {"pio_word", duration("20ns"), IOSIM_SET(kernel.costs.pio_word)},
+    {"poll", duration("100ns"), IOSIM_SET(kernel.costs.poll)},
 };
 
 const Field<Draft> kKernelFields[] = {
-    {"policy", {.kind = Kind::kString, .choices = &builtin_policy_names},
+    {"policy", choice(&builtin_policy_names),
      [](Draft& d, Value& v) { d.s.kernel.policy = v.text; }},
-    {"mode", {.kind = Kind::kString, .choices = &sched_modes},
+    {"mode", choice(&sched_modes),
      [](Draft& d, Value& v) { d.s.kernel.mode = static_cast<SchedMode>(v.number); }},
-    {"quantum", {Kind::kDuration, 1, kNoLimit, "10ms"}, IOSIM_SET(kernel.quantum)},
-    {"disk_driver", {.kind = Kind::kString, .choices = &disk_drivers},
+    {"quantum", positive_duration("10ms"), IOSIM_SET(kernel.quantum)},
+    {"disk_driver", choice(&disk_drivers),
      [](Draft& d, Value& v) { d.s.kernel.disk_io = static_cast<DiskIoMode>(v.number); }},
     {"pio_word",
      {.kind = Kind::kSize,
@@ -220,7 +237,7 @@ const Field<Draft> kKernelFields[] = {
 };
 
 const Field<Draft> kLimitsFields[] = {
-    {"sim_time", {Kind::kDuration, 1, kNoLimit, "3600s"}, IOSIM_SET(limits.sim_time)},
+    {"sim_time", positive_duration("3600s"), IOSIM_SET(limits.sim_time)},
 };
 
 #undef IOSIM_SET
@@ -286,8 +303,8 @@ struct UnitName {
 // A quantity as a person would write it, exactly: 800000 ns -> "800us", 65536 B -> "64KiB".
 std::string exact_text(Kind kind, std::uint64_t n) {
   static constexpr UnitName kDurations[] = {{1'000'000'000, "s"}, {1'000'000, "ms"}, {1'000, "us"}};
-  static constexpr UnitName kSizes[] = {{kTiB, "TiB"}, {1ULL << 30, "GiB"}, {kMiB, "MiB"},
-                                        {kKiB, "KiB"}};
+  static constexpr UnitName kSizes[] = {
+      {kTiB, "TiB"}, {1ULL << 30, "GiB"}, {kMiB, "MiB"}, {kKiB, "KiB"}};
   static constexpr UnitName kFrequencies[] = {{kGHz, "GHz"}, {kMHz, "MHz"}, {1'000, "kHz"}};
   std::span<const UnitName> units;
   std::string_view base;
@@ -308,7 +325,8 @@ std::string exact_text(Kind kind, std::uint64_t n) {
       break;
   }
   for (const UnitName& unit : units) {
-    if (n != 0 && n % unit.multiplier == 0) return fmt::format("{}{}", n / unit.multiplier, unit.name);
+    if (n != 0 && n % unit.multiplier == 0)
+      return fmt::format("{}{}", n / unit.multiplier, unit.name);
   }
   return fmt::format("{}{}", n, base);
 }
@@ -382,7 +400,8 @@ std::optional<std::string_view> closest(std::string_view word, const Strings& ca
 class SourceText {
  public:
   explicit SourceText(std::string text) : text_(std::move(text)) {
-    line_starts_.push_back(0);
+    // toml++ skips a UTF-8 byte order mark, and so do editors' column counts.
+    line_starts_.push_back(text_.starts_with("\xEF\xBB\xBF") ? 3 : 0);
     for (std::size_t i = 0; i < text_.size(); ++i) {
       if (text_[i] == '\n') line_starts_.push_back(i + 1);
     }
@@ -473,7 +492,9 @@ StringLayout::Shape shape_of(std::string_view raw) {
 }
 
 // ===========================================================================
-// Parsing TOML, with or without exceptions in the toml++ build
+// Parsing TOML. Debian's libtomlplusplus is built with exceptions (it exports
+// only the toml::ex API), so that is the path taken; the other one keeps this
+// file correct for a toml++ configured without them.
 
 struct TomlResult {
   std::optional<toml::table> table;
@@ -491,8 +512,7 @@ TomlResult parse_toml(std::string_view text, std::string_view path) {
 #else
   toml::parse_result result = toml::parse(text, path);
   if (!result) {
-    return {std::nullopt, std::string(result.error().description()),
-            result.error().source().begin};
+    return {std::nullopt, std::string(result.error().description()), result.error().source().begin};
   }
   return {std::move(result).table(), {}, {}};
 #endif
@@ -534,8 +554,8 @@ void merge(toml::table& into, toml::table& from) {
 
 // A table being read: for messages, and for the dotted paths the checks across keys use.
 struct Scope {
-  std::string path;    // prefix of its keys' paths: "" or "machine.disk."
-  std::string header;  // "[machine.disk]", "[[process]]"; empty at the top level
+  std::string path;                    // prefix of its keys' paths: "" or "machine.disk."
+  std::string header;                  // "[machine.disk]", "[[process]]"; empty at the top level
   std::function<std::string()> owner;  // "thread 'reader' of process 'app'"
   std::string where() const { return header.empty() ? "at the top level" : "in " + header; }
 };
@@ -579,13 +599,12 @@ class Loader {
   template <typename Spec>
   Spec* start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope);
   void check_unique(const toml::table& table, const std::string& name,
-                    std::map<std::string, int>& seen, std::string_view what);
+                    std::map<std::string, int>& seen, std::string_view what, std::string_view rule);
 
   bool read_value(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_integer(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_string(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
-  bool read_quantity(const toml::node& node, std::string_view key, const Rule& rule,
-                     Value& value);
+  bool read_quantity(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_program(const toml::node& node, Value& value);
 
   void check_seeks();
@@ -610,9 +629,10 @@ const Field<ThreadSpec> kThreadFields[] = {
       .requirement = "a non-empty name made of letters, digits, '_', '-' and '.'",
       .required = true},
      [](ThreadSpec& t, Value& v) { t.name = v.text; }},
-    {"start", {Kind::kDuration, 0, kNoLimit, "0ms"},
+    {"start", duration("0ms"),
      [](ThreadSpec& t, Value& v) { t.start = static_cast<Ns>(v.number); }},
-    {"program", {.kind = Kind::kProgram, .required = true},
+    {"program",
+     {.kind = Kind::kProgram, .required = true},
      [](ThreadSpec& t, Value& v) { t.program = std::move(v.program); }},
 };
 
@@ -632,7 +652,7 @@ const Field<ProcessSpec> kProcessFields[] = {
 
 const Field<Draft> kRootFields[] = {
     {"name", {Kind::kString}, [](Draft& d, Value& v) { d.s.name = v.text; }},
-    {"seed", {Kind::kInteger, 0, kI64Max}, [](Draft& d, Value& v) { d.s.seed = v.number; }},
+    {"seed", integer(0), [](Draft& d, Value& v) { d.s.seed = v.number; }},
     table("machine", kMachineFields),
     table("kernel", kKernelFields),
     table("limits", kLimitsFields),
@@ -660,15 +680,16 @@ const Field<T>* find_field(std::span<const Field<T>> fields, std::string_view ke
 template <typename T>
 void list_tables(std::span<const Field<T>> fields, const std::string& header,
                  std::vector<std::pair<std::string, std::vector<std::string_view>>>& out) {
-  auto& [name, keys] = out.emplace_back(header, std::vector<std::string_view>{});
+  std::vector<std::string_view>& keys =
+      out.emplace_back(header, std::vector<std::string_view>{}).second;
   for (const Field<T>& field : fields) {
     keys.push_back(field.key);
   }
   for (const Field<T>& field : fields) {
     if (field.rule.kind != Kind::kTable) continue;
-    const std::string inner = header.empty() ? std::string(field.key)
-                                             : header.substr(1, header.size() - 2) + "." +
-                                                   std::string(field.key);
+    const std::string inner =
+        header.empty() ? std::string(field.key)
+                       : header.substr(1, header.size() - 2) + "." + std::string(field.key);
     list_tables(subfields(field), "[" + inner + "]", out);
   }
 }
@@ -685,7 +706,7 @@ const std::vector<std::pair<std::string, std::vector<std::string_view>>>& all_ta
 }
 
 std::string unknown_key_message(std::string_view key, const std::vector<std::string_view>& valid,
-                                 const Scope& scope) {
+                                const Scope& scope) {
   const std::string head = fmt::format("unknown key '{}' {}", key, scope.where());
   if (const auto suggestion = closest(key, valid)) {
     return fmt::format("{}; did you mean '{}'?", head, *suggestion);
@@ -762,8 +783,8 @@ StringLayout Loader::layout(const toml::node& node) const {
   result.start = at(node);
   if (node.source().path == origins_[0].toml_path) {
     const toml::source_position begin = node.source().begin;
-    result.shape = shape_of(origins_[0].text.from(static_cast<int>(begin.line),
-                                                  static_cast<int>(begin.column)));
+    result.shape = shape_of(
+        origins_[0].text.from(static_cast<int>(begin.line), static_cast<int>(begin.column)));
   }
   return result;
 }
@@ -796,8 +817,8 @@ void Loader::apply_override(toml::table& root, std::string_view text, int index)
   }
   std::optional<toml::table> doc = parse_override(text, equals, index);
   if (!doc) {
-    error(start, fmt::format("malformed override '{}': '{}' is not a key like kernel.quantum",
-                             text, text.substr(0, equals)));
+    error(start, fmt::format("malformed override '{}': '{}' is not a key like kernel.quantum", text,
+                             text.substr(0, equals)));
     return;
   }
   if (doc->contains("process")) {
@@ -868,7 +889,8 @@ void Loader::read_subtable(const toml::node& node, const Field<T>& field, T& tar
   if (const toml::table* table = node.as_table()) {
     read_table(*table, subfields(field), target, Scope{path + ".", header, scope.owner});
   } else {
-    fail(node, fmt::format("'{}' must be a table ({}), got {}", field.key, header, type_name(node)));
+    fail(node,
+         fmt::format("'{}' must be a table ({}), got {}", field.key, header, type_name(node)));
   }
 }
 
@@ -908,38 +930,37 @@ void Loader::report_missing(const toml::table& table, std::span<const Field<T>> 
     const toml::array* array = node ? node->as_array() : nullptr;
     if (node && !(array && array->empty())) continue;
     const std::string owner = scope.owner ? scope.owner() : std::string();
-    const std::string message =
-        field.rule.if_missing.empty()
-            ? fmt::format("missing '{}' in {}", field.key, owner)
-            : fmt::format(fmt::runtime(field.rule.if_missing), owner);
+    const std::string message = field.rule.if_missing.empty()
+                                    ? fmt::format("missing '{}' in {}", field.key, owner)
+                                    : fmt::format(fmt::runtime(field.rule.if_missing), owner);
     error(scope.header.empty() ? at_top() : at(table), message);
   }
 }
 
 std::string label(std::string_view what, const std::string& name, std::size_t index) {
-  return name.empty() ? fmt::format("{} #{}", what, index + 1)
-                      : fmt::format("{} '{}'", what, name);
+  return name.empty() ? fmt::format("{} #{}", what, index + 1) : fmt::format("{} '{}'", what, name);
 }
 
 // The spec for one [[...]] entry, or nullptr (reported) when it is not a table.
 template <typename Spec>
 Spec* Loader::start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope) {
   if (!entry.is_table()) {
-    fail(entry, fmt::format("each entry of {} must be a table, got {}", scope.header,
-                            type_name(entry)));
+    fail(entry,
+         fmt::format("each entry of {} must be a table, got {}", scope.header, type_name(entry)));
     return nullptr;
   }
   return &specs.emplace_back();
 }
 
+// `what`: "process name 'app'"; `rule`: why it matters.
 void Loader::check_unique(const toml::table& table, const std::string& name,
-                          std::map<std::string, int>& seen, std::string_view what) {
+                          std::map<std::string, int>& seen, std::string_view what,
+                          std::string_view rule) {
   if (name.empty()) return;
   const Diagnostic where = at(*table.get("name"));
   const auto [it, inserted] = seen.emplace(name, where.line);
   if (!inserted) {
-    error(where, fmt::format("duplicate {} '{}' (first used on line {}): {}s must be unique", what,
-                             name, it->second, what));
+    error(where, fmt::format("duplicate {} (first used on line {}): {}", what, it->second, rule));
   }
 }
 
@@ -948,11 +969,11 @@ void Loader::read_processes(const toml::array& entries, Draft& draft, const Scop
   for (std::size_t i = 0; i < entries.size(); ++i) {
     ProcessSpec* process = start_entry(entries[i], draft.s.processes, scope);
     if (!process) continue;
-    const Scope inner{scope.path, scope.header, [process, i] {
-                        return label("process", process->name, i);
-                      }};
+    const Scope inner{scope.path, scope.header,
+                      [process, i] { return label("process", process->name, i); }};
     read_table<ProcessSpec>(*entries[i].as_table(), kProcessFields, *process, inner);
-    check_unique(*entries[i].as_table(), process->name, seen, "process name");
+    check_unique(*entries[i].as_table(), process->name, seen,
+                 fmt::format("process name '{}'", process->name), "process names must be unique");
   }
 }
 
@@ -966,7 +987,8 @@ void Loader::read_threads(const toml::array& entries, ProcessSpec& process, cons
                       }};
     read_table<ThreadSpec>(*entries[i].as_table(), kThreadFields, *thread, inner);
     check_unique(*entries[i].as_table(), thread->name, seen,
-                 "thread name in " + label("process", process.name, 0));
+                 fmt::format("thread name '{}' in {}", thread->name, scope.owner()),
+                 "thread names must be unique within a process");
   }
 }
 
@@ -1011,8 +1033,7 @@ bool Loader::read_string(const toml::node& node, std::string_view key, const Rul
   }
   value.text = string->get();
   if (rule.accept_text && !rule.accept_text(value.text)) {
-    return fail(node,
-                fmt::format("'{}' must be {}, got '{}'", key, rule.requirement, value.text));
+    return fail(node, fmt::format("'{}' must be {}, got '{}'", key, rule.requirement, value.text));
   }
   if (!rule.choices) return true;
   const std::vector<std::string>& choices = rule.choices();
@@ -1021,9 +1042,11 @@ bool Loader::read_string(const toml::node& node, std::string_view key, const Rul
     value.number = static_cast<std::uint64_t>(it - choices.begin());
     return true;
   }
-  std::string message =
-      fmt::format("'{}' must be {}, got '{}'", key, choice_list(choices), value.text);
-  if (const auto suggestion = closest(value.text, choices)) {
+  const std::string expected =
+      rule.requirement.empty() ? choice_list(choices) : std::string(rule.requirement);
+  std::string message = fmt::format("'{}' must be {}, got '{}'", key, expected, value.text);
+  const auto suggestion = closest(value.text, choices);
+  if (suggestion && choices.size() > 1) {
     message += fmt::format("; did you mean \"{}\"?", *suggestion);
   }
   return fail(node, message);
@@ -1048,8 +1071,7 @@ std::optional<std::uint64_t> parse_quantity(Kind kind, std::string_view text, un
 std::string quantity_type_message(const toml::node& node, std::string_view key, const Rule& rule) {
   std::string message = fmt::format("'{}' must be a {} string like \"{}\", got {}", key,
                                     quantity_noun(rule.kind), rule.example, type_name(node));
-  const std::string_view unit =
-      rule.example.substr(rule.example.find_first_not_of("0123456789."));
+  const std::string_view unit = rule.example.substr(rule.example.find_first_not_of("0123456789."));
   if (const auto* integer = node.as_integer()) {
     message += fmt::format(": the unit is required, e.g. \"{}{}\"", integer->get(), unit);
   } else if (const auto* floating = node.as_floating_point()) {
@@ -1109,11 +1131,11 @@ void Loader::check_seeks() {
   if (hdd.full_stroke >= hdd.track_to_track) return;
   const Diagnostic where =
       where_.count(kFullStrokeKey) ? at_key(kFullStrokeKey) : at_key(kTrackToTrackKey);
-  error(where, fmt::format("'full_stroke_seek' ({}) must not be shorter than "
-                           "'track_to_track_seek' ({})",
-                           exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.full_stroke)),
-                           exact_text(Kind::kDuration,
-                                      static_cast<std::uint64_t>(hdd.track_to_track))));
+  error(where,
+        fmt::format("'full_stroke_seek' ({}) must not be shorter than "
+                    "'track_to_track_seek' ({})",
+                    exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.full_stroke)),
+                    exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.track_to_track))));
 }
 
 void Loader::check_max_transfer() {
@@ -1179,8 +1201,8 @@ void Loader::check_programs() {
         const std::uint64_t sectors = round_up(op.bytes, hdd.sector_bytes) / hdd.sector_bytes;
         check_transfer(op, sectors, capacity);
         too_large = too_large || op.bytes > ram;
-        largest = std::max(
-            largest, round_up(saturating_mul(sectors, hdd.sector_bytes), kBufferAlignment));
+        largest = std::max(largest,
+                           round_up(saturating_mul(sectors, hdd.sector_bytes), kBufferAlignment));
       }
       buffers = saturating_add(buffers, largest);
     }
@@ -1209,7 +1231,8 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<std::st
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;
-    result.errors.push_back({path, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno))});
+    result.errors.push_back(
+        {path, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno))});
     return result;
   }
   std::ostringstream text;
