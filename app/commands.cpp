@@ -25,20 +25,21 @@ namespace {
 void quiet_systemc_reports() {
   using sc_core::sc_report_handler;
   sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  sc_report_handler::set_handler([](const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
-    if (actions & sc_core::SC_DISPLAY)
-      std::fprintf(stderr, "systemc: %s\n", report.get_msg());
-    if (actions & (sc_core::SC_THROW | sc_core::SC_ABORT | sc_core::SC_STOP))
-      sc_core::sc_report_handler::default_handler(report, actions & ~sc_core::SC_DISPLAY);
-  });
+  sc_report_handler::set_handler(
+      [](const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
+        if (actions & sc_core::SC_DISPLAY) std::fprintf(stderr, "systemc: %s\n", report.get_msg());
+        if (actions & (sc_core::SC_THROW | sc_core::SC_ABORT | sc_core::SC_STOP))
+          sc_core::sc_report_handler::default_handler(report, actions & ~sc_core::SC_DISPLAY);
+      });
 }
 
 std::optional<Scenario> load(const RunOptions& options) {
   LoadResult result =
       options.file ? load_scenario_file(*options.file, options.overrides)
-                   : load_scenario_text(default_scenario_text(), std::string(default_scenario_name()),
-                                        options.overrides);
-  for (const Diagnostic& d : result.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+                   : load_scenario_text(default_scenario_text(),
+                                        std::string(default_scenario_name()), options.overrides);
+  for (const Diagnostic& d : result.errors)
+    std::fprintf(stderr, "%s\n", d.format().c_str());
   return result.scenario;
 }
 
@@ -105,7 +106,8 @@ int run_command(const RunOptions& options) {
     std::unique_ptr<VcdWriter> vcd;
     if (!options.vcd.empty()) {
       vcd = std::make_unique<VcdWriter>(options.vcd);
-      for (Probe* p : platform->probes()) p->attach(*vcd);
+      for (Probe* p : platform->probes())
+        p->attach(*vcd);
       vcd->begin();
     }
     RunEnd end;
@@ -124,9 +126,11 @@ int run_command(const RunOptions& options) {
 
 int check_command(const std::string& file, const std::vector<std::string>& overrides) {
   LoadResult result = load_scenario_file(file, overrides);
-  for (const Diagnostic& d : result.errors) std::fprintf(stderr, "%s\n", d.format().c_str());
+  for (const Diagnostic& d : result.errors)
+    std::fprintf(stderr, "%s\n", d.format().c_str());
   if (!result.scenario) {
-    std::fprintf(stderr, "%zu error%s\n", result.errors.size(), result.errors.size() == 1 ? "" : "s");
+    std::fprintf(stderr, "%zu error%s\n", result.errors.size(),
+                 result.errors.size() == 1 ? "" : "s");
     return kExitBadInput;
   }
   std::printf("%s: ok\n", file.c_str());

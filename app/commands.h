@@ -13,11 +13,16 @@
 
 namespace iosim {
 
-enum ExitStatus : int { kExitOk = 0, kExitInternal = 1, kExitBadInput = 2, kExitLimit = 3,
-                        kExitStalled = 4 };
+enum ExitStatus : int {
+  kExitOk = 0,
+  kExitInternal = 1,
+  kExitBadInput = 2,
+  kExitLimit = 3,
+  kExitStalled = 4
+};
 
 struct RunOptions {
-  std::optional<std::string> file;  // none: the built-in default scenario
+  std::optional<std::string> file;     // none: the built-in default scenario
   std::vector<std::string> overrides;  // --set KEY=VALUE
   bool json = false;
   bool quiet = false;

@@ -10,13 +10,16 @@
 
 // libsystemc.so calls sc_main from its own main(); iosim has its own main()
 // (to parse arguments first) and drives SystemC directly, but the symbol must exist.
-extern "C" int sc_main(int, char**) { return iosim::kExitInternal; }
+extern "C" int sc_main(int, char**) {
+  return iosim::kExitInternal;
+}
 
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
 
-  CLI::App app{"iosim: a simulated computer and teaching kernel that shows why the CPU stays "
-               "free during I/O"};
+  CLI::App app{
+      "iosim: a simulated computer and teaching kernel that shows why the CPU stays "
+      "free during I/O"};
   app.set_version_flag("--version", "iosim 0.1.0");
   app.require_subcommand(1);
 

@@ -46,7 +46,8 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   wire_interrupts();
 
   auto policy = make_builtin_policy(scenario_.kernel.policy, scenario_.kernel.quantum);
-  if (!policy) throw std::runtime_error(fmt::format("unknown policy '{}'", scenario_.kernel.policy));
+  if (!policy)
+    throw std::runtime_error(fmt::format("unknown policy '{}'", scenario_.kernel.policy));
   KernelConfig kc;
   kc.mode = scenario_.kernel.mode;
   kc.disk_io = scenario_.kernel.disk_io;
@@ -80,7 +81,8 @@ void Platform::wire_interrupts() {
   disk_->irq.line(irq_lines_[sys + 1]);
   ic_->lines[sys + 1](irq_lines_[sys + 1]);
   ic_->set_line_name(cores_ + 1, "disk");
-  for (std::size_t ch = 0; ch < dma_done_.size(); ++ch) dma_->done[ch].line(dma_done_[ch]);
+  for (std::size_t ch = 0; ch < dma_done_.size(); ++ch)
+    dma_->done[ch].line(dma_done_[ch]);
   disk_->dma_done(dma_done_[0]);
 }
 
@@ -106,7 +108,8 @@ DeviceMap Platform::device_map() const {
 
 void Platform::load_threads() {
   for (const ProcessSpec& p : scenario_.processes)
-    for (const ThreadSpec& t : p.threads) kernel_->add_thread(t.name, p.name, t.program, t.start);
+    for (const ThreadSpec& t : p.threads)
+      kernel_->add_thread(t.name, p.name, t.program, t.start);
 }
 
 std::vector<Probe*> Platform::probes() {
@@ -115,12 +118,16 @@ std::vector<Probe*> Platform::probes() {
     out.push_back(&cpu_->core(c).state_probe());
     out.push_back(&cpu_->core(c).thread_probe());
   }
-  for (Probe* p : ic_->probes()) out.push_back(p);
-  for (auto& t : core_timers_) out.push_back(&t->tick_probe());
+  for (Probe* p : ic_->probes())
+    out.push_back(p);
+  for (auto& t : core_timers_)
+    out.push_back(&t->tick_probe());
   out.push_back(&sys_timer_->tick_probe());
   out.push_back(&bus_->owner_probe());
-  for (Probe* p : dma_->probes()) out.push_back(p);
-  for (Probe* p : disk_->probes()) out.push_back(p);
+  for (Probe* p : dma_->probes())
+    out.push_back(p);
+  for (Probe* p : disk_->probes())
+    out.push_back(p);
   return out;
 }
 

@@ -5,7 +5,7 @@
 // Memory map (bus addresses):
 //   0x0                      RAM (machine.ram bytes)
 //   kMmio + 0x00000          interrupt controller registers
-//   kMmio + 0x10000 + 0x100c timer of core c
+//   kMmio + 0x10000 + 0x100*c  timer of core c
 //   kMmio + 0x20000          system timer (sleeps, arrivals)
 //   kMmio + 0x30000          DMA engine registers (0x40 per channel)
 //   kMmio + 0x40000          disk controller registers

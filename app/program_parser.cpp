@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "app/did_you_mean.h"
 #include "sim/units.h"
 
 namespace iosim {
@@ -86,36 +87,6 @@ std::vector<Token> tokenize(std::string_view text) {
 
 constexpr std::array<std::string_view, 7> kKeywords{"compute", "read", "write", "sleep",
                                                     "yield",   "exit", "repeat"};
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-// The closest keyword within two edits, if any: "compte" -> "compute".
-std::optional<std::string_view> closest_keyword(std::string_view word) {
-  std::optional<std::string_view> best;
-  std::size_t best_distance = 3;
-  for (std::string_view keyword : kKeywords) {
-    const std::size_t distance = edit_distance(word, keyword);
-    if (distance < best_distance) {
-      best = keyword;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
 
 enum class NumberResult { Ok, NotANumber, TooLarge };
 
@@ -314,7 +285,7 @@ bool Parser::parse_keyword(const Token& keyword) {
     push_op(word == "yield" ? OpKind::kYield : OpKind::kExit, keyword);
     return true;
   }
-  if (const auto suggestion = closest_keyword(word)) {
+  if (const auto suggestion = closest_match(word, kKeywords)) {
     error(keyword, fmt::format("unknown statement '{}': did you mean '{}'?", word, *suggestion));
   } else {
     error(keyword, fmt::format("unknown statement '{}' (expected compute, read, write, sleep, "

@@ -23,13 +23,13 @@
 namespace iosim {
 
 struct ProgramError {
-  int line;    // 1-based, relative to the program text
-  int column;  // 1-based
+  int line;             // 1-based, relative to the program text
+  int column;           // 1-based
   std::string message;  // "what is wrong, what was expected"
 };
 
 struct ParsedProgram {
-  Program program;  // Op::line/column are relative to the text, like errors
+  Program program;                   // Op::line/column are relative to the text, like errors
   std::vector<ProgramError> errors;  // empty when the program is valid
 };
 

@@ -24,17 +24,21 @@ Report collect_report(Platform& platform, const std::string& status) {
   r.events = sc_core::sc_delta_count();
   for (int c = 0; c < platform.cpu().cores(); ++c) {
     Core& core = platform.cpu().core(c);
-    CoreReport cr{c, 0, core.time_in(CoreMode::kUser), core.time_in(CoreMode::kKernel),
-                  core.time_in(CoreMode::kIrq), core.time_in(CoreMode::kIdle)};
+    CoreReport cr{c,
+                  0,
+                  core.time_in(CoreMode::kUser),
+                  core.time_in(CoreMode::kKernel),
+                  core.time_in(CoreMode::kIrq),
+                  core.time_in(CoreMode::kIdle)};
     cr.busy = cr.user + cr.kernel + cr.irq;
     r.cores.push_back(cr);
   }
   for (const auto& t : platform.kernel().threads()) {
     const ThreadStats& st = t->stats;
-    r.threads.push_back(ThreadReport{
-        t->name, t->process, st.arrival, st.first_run, st.finish, st.user + st.sys, st.user,
-        st.sys, st.ready_wait, st.io_wait, st.sleep, st.reads, st.writes, st.bytes_read,
-        st.bytes_written, st.read_sum.value(), st.write_sum.value()});
+    r.threads.push_back(ThreadReport{t->name, t->process, st.arrival, st.first_run, st.finish,
+                                     st.user + st.sys, st.user, st.sys, st.ready_wait, st.io_wait,
+                                     st.sleep, st.reads, st.writes, st.bytes_read, st.bytes_written,
+                                     st.read_sum.value(), st.write_sum.value()});
   }
   r.devices.push_back({"disk", platform.disk().stats()});
   r.devices.push_back({"dma", platform.dma().stats()});
@@ -46,9 +50,13 @@ Report collect_report(Platform& platform, const std::string& status) {
 namespace {
 
 // Times that may not have happened (a thread that never ran) are null.
-nlohmann::ordered_json maybe(Ns t) { return t < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(t); }
+nlohmann::ordered_json maybe(Ns t) {
+  return t < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(t);
+}
 
-std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
+std::string hex(std::uint64_t v) {
+  return fmt::format("{:016x}", v);
+}
 
 }  // namespace
 
@@ -102,17 +110,21 @@ std::string report_json(const Report& r) {
 namespace {
 
 std::string percent(Ns part, Ns whole) {
-  return whole > 0 ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole))
+  return whole > 0 ? fmt::format("{:.1f}%",
+                                 100.0 * static_cast<double>(part) / static_cast<double>(whole))
                    : "-";
 }
 
-std::string when(Ns t) { return t < 0 ? "never" : units::format_duration(t); }
+std::string when(Ns t) {
+  return t < 0 ? "never" : units::format_duration(t);
+}
 
 // One table row: a left-aligned label, then right-aligned cells.
 std::string row(const std::string& label, std::size_t label_width,
                 const std::vector<std::string>& cells, std::size_t cell_width = 12) {
   std::string line = fmt::format("{:<{}}", label, label_width);
-  for (const std::string& cell : cells) line += fmt::format("{:>{}}", cell, cell_width);
+  for (const std::string& cell : cells)
+    line += fmt::format("{:>{}}", cell, cell_width);
   return line + "\n";
 }
 
@@ -129,7 +141,8 @@ void cores_table(std::string& out, const Report& r) {
 
 void threads_table(std::string& out, const Report& r) {
   std::size_t w = 12;
-  for (const ThreadReport& t : r.threads) w = std::max(w, t.process.size() + t.name.size() + 5);
+  for (const ThreadReport& t : r.threads)
+    w = std::max(w, t.process.size() + t.name.size() + 5);
   out += "\n" + row("Threads", w,
                     {"arrival", "first run", "finish", "cpu", "ready wait", "io wait", "sleep"});
   for (const ThreadReport& t : r.threads)
@@ -160,9 +173,10 @@ std::string report_text(const Report& r) {
   cores_table(out, r);
   threads_table(out, r);
   devices_table(out, r);
-  out += fmt::format("\nCounters: {} context switches, {} preemptions, {} interrupts, {} syscalls\n",
-                     r.counters.context_switches, r.counters.preemptions, r.counters.interrupts,
-                     r.counters.syscalls);
+  out +=
+      fmt::format("\nCounters: {} context switches, {} preemptions, {} interrupts, {} syscalls\n",
+                  r.counters.context_switches, r.counters.preemptions, r.counters.interrupts,
+                  r.counters.syscalls);
   return out;
 }
 

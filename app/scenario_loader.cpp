@@ -23,6 +23,7 @@
 #include <tuple>
 #include <utility>
 
+#include "app/did_you_mean.h"
 #include "app/program_parser.h"
 #include "kernel/policy_registry.h"
 #include "sim/units.h"
@@ -356,42 +357,6 @@ std::string choice_list(const std::vector<std::string>& choices) {
   return out;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// The candidate a typo most likely meant: the same word in another case, or
-// the nearest within two edits.
-template <typename Strings>
-std::optional<std::string_view> closest(std::string_view word, const Strings& candidates) {
-  std::optional<std::string_view> best;
-  std::size_t best_distance = 3;
-  for (std::string_view candidate : candidates) {
-    if (equal_ignoring_case(word, candidate)) return candidate;
-    const std::size_t distance = edit_distance(word, candidate);
-    if (distance < best_distance) best = candidate, best_distance = distance;
-  }
-  return best;
-}
-
 // ===========================================================================
 // Positions
 
@@ -708,7 +673,7 @@ const std::vector<std::pair<std::string, std::vector<std::string_view>>>& all_ta
 std::string unknown_key_message(std::string_view key, const std::vector<std::string_view>& valid,
                                 const Scope& scope) {
   const std::string head = fmt::format("unknown key '{}' {}", key, scope.where());
-  if (const auto suggestion = closest(key, valid)) {
+  if (const auto suggestion = closest_match(key, valid)) {
     return fmt::format("{}; did you mean '{}'?", head, *suggestion);
   }
   std::vector<std::string_view> homes;
@@ -1045,7 +1010,7 @@ bool Loader::read_string(const toml::node& node, std::string_view key, const Rul
   const std::string expected =
       rule.requirement.empty() ? choice_list(choices) : std::string(rule.requirement);
   std::string message = fmt::format("'{}' must be {}, got '{}'", key, expected, value.text);
-  const auto suggestion = closest(value.text, choices);
+  const auto suggestion = closest_match(value.text, choices);
   if (suggestion && choices.size() > 1) {
     message += fmt::format("; did you mean \"{}\"?", *suggestion);
   }

@@ -6,9 +6,12 @@ namespace iosim {
 
 const char* run_end_name(RunEnd end) {
   switch (end) {
-    case RunEnd::kCompleted: return "completed";
-    case RunEnd::kTimeLimit: return "sim_time_limit";
-    case RunEnd::kStalled: return "stalled";
+    case RunEnd::kCompleted:
+      return "completed";
+    case RunEnd::kTimeLimit:
+      return "sim_time_limit";
+    case RunEnd::kStalled:
+      return "stalled";
   }
   return "?";
 }

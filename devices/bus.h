@@ -10,10 +10,10 @@
 // target may add its own access time (e.g. RAM latency) on top.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <string>
@@ -26,7 +26,7 @@
 namespace iosim {
 
 struct BusTiming {
-  Ns latency = 10;         // arbitration and address phase, per access
+  Ns latency = 10;          // arbitration and address phase, per access
   std::uint32_t width = 8;  // bytes per data beat
   Ns cycle = 1;             // time per data beat
 };
@@ -48,7 +48,9 @@ class Bus : public sc_core::sc_module {
   const DeviceStats& stats() const { return stats_; }
   const std::vector<std::string>& initiator_names() const { return initiators_; }
   const std::vector<Ns>& busy_by_initiator() const { return busy_by_initiator_; }
-  Probe& owner_probe() { return owner_; }  // index+1 of the initiator holding the bus, 0 = free
+  // index+1 of the initiator of the latest access (set when it is granted a
+  // slot, possibly behind others), 0 once the bus is free
+  Probe& owner_probe() { return owner_; }
 
  private:
   SC_HAS_PROCESS(Bus);

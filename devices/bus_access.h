@@ -32,7 +32,8 @@ bool bus_access(Socket& socket, tlm::tlm_command cmd, std::uint64_t address, std
 template <typename Socket>
 bool bus_write(Socket& socket, std::uint64_t address, std::uint64_t value, unsigned width = 8) {
   std::uint8_t bytes[8];
-  for (unsigned i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(value >> (8 * i));
+  for (unsigned i = 0; i < 8; ++i)
+    bytes[i] = static_cast<std::uint8_t>(value >> (8 * i));
   return bus_access(socket, tlm::TLM_WRITE_COMMAND, address, bytes, width);
 }
 
@@ -41,7 +42,8 @@ bool bus_read(Socket& socket, std::uint64_t address, std::uint64_t* value, unsig
   std::uint8_t bytes[8] = {};
   bool ok = bus_access(socket, tlm::TLM_READ_COMMAND, address, bytes, width);
   *value = 0;
-  for (unsigned i = 0; i < width; ++i) *value |= std::uint64_t{bytes[i]} << (8 * i);
+  for (unsigned i = 0; i < width; ++i)
+    *value |= std::uint64_t{bytes[i]} << (8 * i);
   return ok;
 }
 

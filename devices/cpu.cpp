@@ -14,7 +14,9 @@ Core::Core(Cpu& cpu, int id)
       state_("cores", fmt::format("core{}_state", id), 2),
       thread_("cores", fmt::format("core{}_thread", id), 32) {}
 
-std::uint64_t Core::clock_hz() const { return cpu_.clock_hz(); }
+std::uint64_t Core::clock_hz() const {
+  return cpu_.clock_hz();
+}
 
 void Core::enter(CoreMode mode) {
   Ns now = now_ns();
@@ -39,10 +41,13 @@ Ns Core::run_user(Ns duration) {
 
 void Core::idle_until_irq() {
   enter(CoreMode::kIdle);
-  while (!irq_pending()) sc_core::wait(cpu_.irq[static_cast<std::size_t>(id_)].posedge_event());
+  while (!irq_pending())
+    sc_core::wait(cpu_.irq[static_cast<std::size_t>(id_)].posedge_event());
 }
 
-bool Core::irq_pending() const { return cpu_.irq[static_cast<std::size_t>(id_)].read(); }
+bool Core::irq_pending() const {
+  return cpu_.irq[static_cast<std::size_t>(id_)].read();
+}
 
 std::uint64_t Core::read(std::uint64_t address, unsigned width) {
   std::uint64_t value = 0;
@@ -75,8 +80,8 @@ Cpu::Cpu(sc_core::sc_module_name name, int cores, std::uint64_t clock_hz)
 }
 
 Ns Cpu::cycles_to_ns(std::uint64_t cycles) const {
-  unsigned __int128 ns = (static_cast<unsigned __int128>(cycles) * 1'000'000'000 + clock_hz_ - 1) /
-                         clock_hz_;
+  unsigned __int128 ns =
+      (static_cast<unsigned __int128>(cycles) * 1'000'000'000 + clock_hz_ - 1) / clock_hz_;
   return static_cast<Ns>(ns);
 }
 

@@ -14,9 +14,9 @@
 // CoreSoftware and decides what each core does next.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <array>
 #include <cstdint>
@@ -56,7 +56,7 @@ class Core {
   std::uint64_t read(std::uint64_t address, unsigned width = 8);
   void write(std::uint64_t address, std::uint64_t value, unsigned width = 8);
 
-  Ns time_in(CoreMode mode) const;  // accounted so far, including the current stretch
+  Ns time_in(CoreMode mode) const;           // accounted so far, including the current stretch
   Probe& state_probe() { return state_; }    // CoreMode as an integer
   Probe& thread_probe() { return thread_; }  // running thread id + 1, 0 = none
 
@@ -71,7 +71,7 @@ class Core {
 
 class Cpu : public sc_core::sc_module {
  public:
-  sc_core::sc_vector<sc_core::sc_in<bool>> irq;  // one IRQ input per core
+  sc_core::sc_vector<sc_core::sc_in<bool>> irq;                     // one IRQ input per core
   sc_core::sc_vector<tlm_utils::simple_initiator_socket<Cpu>> bus;  // one bus port per core
 
   Cpu(sc_core::sc_module_name name, int cores, std::uint64_t clock_hz);

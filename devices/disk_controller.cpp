@@ -136,12 +136,12 @@ bool DiskController::dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_
   state_.set(kDma);
   std::uint64_t base = p_.dma_regs;
   std::uint64_t expected = dma_dones_ + 1;
-  bool ok = bus_write(bus, base + DmaEngine::kSrc, src) &&
-            bus_write(bus, base + DmaEngine::kDst, dst) &&
-            bus_write(bus, base + DmaEngine::kLen, bytes) &&
-            bus_write(bus, base + DmaEngine::kCtrl, 1);
+  bool ok =
+      bus_write(bus, base + DmaEngine::kSrc, src) && bus_write(bus, base + DmaEngine::kDst, dst) &&
+      bus_write(bus, base + DmaEngine::kLen, bytes) && bus_write(bus, base + DmaEngine::kCtrl, 1);
   if (!ok) return false;
-  while (dma_dones_ < expected) sc_core::wait(dma_ev_);
+  while (dma_dones_ < expected)
+    sc_core::wait(dma_ev_);
   std::uint64_t status = 0;
   return bus_read(bus, base + DmaEngine::kStatus, &status) && !(status & DmaEngine::kError);
 }
@@ -157,7 +157,8 @@ void DiskController::pio_exchange(std::uint64_t bytes) {
   pio_pos_ = 0;
   pio_end_ = bytes;
   drq_ = true;
-  while (pio_pos_ < pio_end_) sc_core::wait(pio_ev_);
+  while (pio_pos_ < pio_end_)
+    sc_core::wait(pio_ev_);
   drq_ = false;
 }
 

@@ -26,10 +26,10 @@
 // where the DMA engine reads from and writes to.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <deque>
@@ -104,7 +104,7 @@ class DiskController : public sc_core::sc_module {
   DiskImage image_;
   std::vector<std::uint8_t> staging_;
   RegisterBank bank_;
-  Command next_{};                     // the registers being filled in
+  Command next_{};  // the registers being filled in
   std::deque<Command> queue_;
   std::deque<std::uint64_t> completions_;
   bool working_ = false, refused_ = false;

@@ -18,9 +18,8 @@ void DiskImage::factory_pattern(std::uint64_t lba, std::span<std::uint8_t> secto
 
 void DiskImage::check(std::uint64_t lba, std::uint64_t count, std::size_t bytes) const {
   if (lba > sectors_ || count > sectors_ - lba)
-    throw std::out_of_range(
-        fmt::format("disk access at LBA {} for {} sectors is past the end ({} sectors)", lba,
-                    count, sectors_));
+    throw std::out_of_range(fmt::format(
+        "disk access at LBA {} for {} sectors is past the end ({} sectors)", lba, count, sectors_));
   if (bytes != count * sector_bytes_)
     throw std::invalid_argument("disk access buffer is not count * sector size");
 }

@@ -35,14 +35,16 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, int channels, std::uint32_t b
     regs_bank_.add("STATUS", base + kStatus, [p](unsigned) { return p->status; });
     regs_bank_.add("MOVED", base + kMoved, [p](unsigned) { return p->moved; });
     channels_.push_back(std::move(ch));
-    sc_core::sc_spawn(sc_core::sc_bind(&DmaEngine::run_channel, this, c), sc_core::sc_gen_unique_name("ch"));
+    sc_core::sc_spawn(sc_core::sc_bind(&DmaEngine::run_channel, this, c),
+                      sc_core::sc_gen_unique_name("ch"));
   }
   regs.register_b_transport(this, &DmaEngine::b_transport);
 }
 
 std::vector<Probe*> DmaEngine::probes() {
   std::vector<Probe*> out;
-  for (auto& ch : channels_) out.push_back(ch->busy.get());
+  for (auto& ch : channels_)
+    out.push_back(ch->busy.get());
   return out;
 }
 

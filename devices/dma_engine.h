@@ -13,10 +13,10 @@
 //   0x28 MOVED   ro  bytes moved by the current or last transfer
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <cstdint>
 #include <memory>

@@ -33,13 +33,13 @@ Ns HddModel::seek_time(std::uint32_t distance) const {
   if (distance == 0) return 0;
   if (distance == 1 || p_.cylinders == 2) return p_.track_to_track;
   double shape = std::sqrt(static_cast<double>(distance - 1) / (p_.cylinders - 2));
-  return p_.track_to_track +
-         static_cast<Ns>(std::llround(static_cast<double>(p_.full_stroke - p_.track_to_track) * shape));
+  return p_.track_to_track + static_cast<Ns>(std::llround(
+                                 static_cast<double>(p_.full_stroke - p_.track_to_track) * shape));
 }
 
 Ns HddModel::rotational_delay(Ns at, std::uint32_t sector) const {
-  const __int128 scale = __int128{p_.rpm} * p_.sectors_per_track;  // units per ns
-  const __int128 revolution = kNsPerMinute * p_.sectors_per_track;   // units per turn
+  const __int128 scale = __int128{p_.rpm} * p_.sectors_per_track;   // units per ns
+  const __int128 revolution = kNsPerMinute * p_.sectors_per_track;  // units per turn
   __int128 position = (__int128{at} * scale) % revolution;
   __int128 target = __int128{sector} * kNsPerMinute;
   __int128 wait = ((target - position) % revolution + revolution) % revolution;

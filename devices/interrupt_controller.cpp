@@ -22,7 +22,8 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
   route_.assign(n, 0);
   raised_.assign(n, 0);
   coalesced_.assign(n, 0);
-  for (int c = 0; c < cores; ++c) route_[static_cast<std::size_t>(ipi_line(c))] = c;
+  for (int c = 0; c < cores; ++c)
+    route_[static_cast<std::size_t>(ipi_line(c))] = c;
   for (std::size_t l = 0; l < n; ++l)
     line_probes_.push_back(std::make_unique<Probe>("interrupts", fmt::format("irq{}", l), 1));
 
@@ -58,7 +59,8 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
   socket.register_b_transport(this, &InterruptController::b_transport);
 
   SC_METHOD(sample_lines);
-  for (auto& line : lines) sensitive << line.value_changed();
+  for (auto& line : lines)
+    sensitive << line.value_changed();
   dont_initialize();
   SC_METHOD(drive_outputs);
   sensitive << drive_;
@@ -76,7 +78,8 @@ void InterruptController::set_line_name(int line, const std::string& name) {
 
 std::vector<Probe*> InterruptController::probes() {
   std::vector<Probe*> out;
-  for (auto& p : line_probes_) out.push_back(p.get());
+  for (auto& p : line_probes_)
+    out.push_back(p.get());
   return out;
 }
 
@@ -87,7 +90,6 @@ void InterruptController::sample_lines() {
     bool now = lines[i].read();
     if (now && !level_[i]) request(l);
     level_[i] = now;
-    line_probes_[i]->set(now);
   }
 }
 
@@ -99,7 +101,7 @@ void InterruptController::request(int line) {
     return;
   }
   pending_[i] = true;
-  if (line >= hw_lines_) line_probes_[i]->set(1);
+  line_probes_[i]->set(1);
   update_outputs();
 }
 
@@ -119,7 +121,7 @@ std::uint64_t InterruptController::ack(int core) {
   auto i = static_cast<std::size_t>(line);
   pending_[i] = false;
   in_service_[i] = true;
-  if (line >= hw_lines_) line_probes_[i]->set(0);
+  line_probes_[i]->set(0);
   update_outputs();
   return static_cast<std::uint64_t>(line);
 }
@@ -134,7 +136,9 @@ void InterruptController::eoi(int core, std::uint64_t line) {
 // Register accesses run in the accessing core's thread, and a signal may have
 // only one writer process, so they ask this module's own method to drive the
 // outputs (one delta cycle later).
-void InterruptController::update_outputs() { drive_.notify(sc_core::SC_ZERO_TIME); }
+void InterruptController::update_outputs() {
+  drive_.notify(sc_core::SC_ZERO_TIME);
+}
 
 void InterruptController::drive_outputs() {
   for (int c = 0; c < cores_; ++c) {

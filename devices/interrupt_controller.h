@@ -22,9 +22,9 @@
 //   0x1C00        SEND_IPI       wo  core index to interrupt
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 #include <memory>
@@ -41,8 +41,8 @@ class InterruptController : public sc_core::sc_module {
   static constexpr std::uint64_t kNoIrq = ~std::uint64_t{0};
   static constexpr int kMaxLines = 256;
   static constexpr std::uint64_t kPending = 0x0000, kInService = 0x0200, kMask = 0x0400,
-                                 kRoute = 0x0C00, kAck = 0x1400, kEoi = 0x1408,
-                                 kSendIpi = 0x1C00, kRegsSize = 0x2000;
+                                 kRoute = 0x0C00, kAck = 0x1400, kEoi = 0x1408, kSendIpi = 0x1C00,
+                                 kRegsSize = 0x2000;
 
   sc_core::sc_vector<sc_core::sc_in<bool>> lines;     // device lines 0..hw_lines-1
   sc_core::sc_vector<sc_core::sc_out<bool>> cpu_irq;  // one per core
@@ -53,8 +53,10 @@ class InterruptController : public sc_core::sc_module {
 
   int ipi_line(int core) const { return hw_lines_ + core; }
   int line_count() const { return hw_lines_ + cores_; }
-  void set_route(int line, int core);                   // elaboration-time setup
+  void set_route(int line, int core);                     // elaboration-time setup
   void set_line_name(int line, const std::string& name);  // for traces
+  // One probe per line: 1 from the request until the kernel acknowledges it.
+  // (The device's pulse itself lasts one delta cycle: too short to see.)
   std::vector<Probe*> probes();
 
   // Statistics, per line.

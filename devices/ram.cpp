@@ -15,8 +15,8 @@ Ram::Ram(sc_core::sc_module_name name, std::uint64_t size, Ns latency)
 
 void Ram::check(std::uint64_t address, std::size_t length) const {
   if (address > size_ || length > size_ - address)
-    throw std::out_of_range(fmt::format("RAM access [{:#x}, +{}) past the end ({} bytes)", address,
-                                        length, size_));
+    throw std::out_of_range(
+        fmt::format("RAM access [{:#x}, +{}) past the end ({} bytes)", address, length, size_));
 }
 
 void Ram::read(std::uint64_t address, std::span<std::uint8_t> out) const {

@@ -36,10 +36,12 @@ class RegisterBank {
     unsigned char* data = trans.get_data_ptr();
     if (trans.is_read()) {
       std::uint64_t v = it->second.read ? it->second.read(width) : 0;
-      for (unsigned i = 0; i < width; ++i) data[i] = static_cast<unsigned char>(v >> (8 * i));
+      for (unsigned i = 0; i < width; ++i)
+        data[i] = static_cast<unsigned char>(v >> (8 * i));
     } else if (trans.is_write() && it->second.write) {
       std::uint64_t v = 0;
-      for (unsigned i = 0; i < width; ++i) v |= std::uint64_t{data[i]} << (8 * i);
+      for (unsigned i = 0; i < width; ++i)
+        v |= std::uint64_t{data[i]} << (8 * i);
       it->second.write(v, width);
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -9,8 +9,8 @@ Timer::Timer(sc_core::sc_module_name name)
   regs_.add(
       "CTRL", kCtrl, [this](unsigned) { return mode_; },
       [this](std::uint64_t v, unsigned) {
-        mode_ = v <= kPeriodic ? v : kStopped;
-        if (mode_ == kStopped || interval_ <= 0) {
+        mode_ = v <= kPeriodic && interval_ > 0 ? v : kStopped;
+        if (mode_ == kStopped) {
           fire_.cancel();
           deadline_ = -1;
         } else {

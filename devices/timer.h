@@ -5,6 +5,7 @@
 // Registers (64-bit):
 //   0x00 CTRL      rw  0 = stopped, 1 = one-shot, 2 = periodic; writing 1 or 2
 //                      (re)starts the timer: first expiry at now + INTERVAL
+//                      (with INTERVAL = 0 the timer stops and CTRL reads 0)
 //   0x08 INTERVAL  rw  nanoseconds
 //   0x10 DEADLINE  rw  writing arms a one-shot expiry at this absolute time
 //                      (ns); a time already past expires at once
@@ -12,9 +13,9 @@
 //   0x20 EXPIRIES  ro  how many times the timer has expired
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 

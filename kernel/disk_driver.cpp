@@ -69,7 +69,8 @@ void DiskDriver::interrupt(Core& core) {
 // ---- PIO mode ----
 
 void DiskDriver::poll_until(Core& core, std::uint64_t status_bits) {
-  while (!(core.read(config_.map.disk + DC::kStatus) & status_bits)) core.spend(config_.costs.poll);
+  while (!(core.read(config_.map.disk + DC::kStatus) & status_bits))
+    core.spend(config_.costs.poll);
 }
 
 std::uint64_t DiskDriver::poll_completion(Core& core) {
@@ -81,7 +82,8 @@ std::uint64_t DiskDriver::poll_completion(Core& core) {
 }
 
 void DiskDriver::transfer_pio(Core& core, IoRequest& r) {
-  while (pio_busy_) core.spend(config_.costs.poll);  // another core holds the data port
+  while (pio_busy_)
+    core.spend(config_.costs.poll);  // another core holds the data port
   pio_busy_ = true;
   const std::uint64_t data_reg = config_.map.disk + DC::kData;
   const unsigned word = config_.pio_word_bytes;

@@ -1,6 +1,6 @@
 // The disk driver, in its two modes.
 //
-// DMA: start() programs the controller (six register writes and a doorbell)
+// DMA: start() programs the controller (five register writes and a doorbell)
 // and returns; the thread blocks. The controller and the DMA engine do the
 // work; the interrupt handler (interrupt()) reaps completions, starts the next
 // chunk or the next queued request, and hands finished requests back to the

@@ -68,18 +68,29 @@ std::uint64_t Kernel::add_thread(std::string name, std::string process, const Pr
 }
 
 sched::Task Kernel::task_view(const Thread& t, iosim_ready_reason reason) const {
-  return sched::Task{t.id,          t.name.c_str(),          t.stats.arrival,
-                     t.stats.user + t.stats.sys, t.last_burst, static_cast<std::int32_t>(reason),
+  return sched::Task{t.id,
+                     t.name.c_str(),
+                     t.stats.arrival,
+                     t.stats.user + t.stats.sys,
+                     t.last_burst,
+                     static_cast<std::int32_t>(reason),
                      0};
 }
 
 void Kernel::set_state(Thread& t, ThreadState s) {
   Ns elapsed = now_ns() - t.state_since;
   switch (t.state) {
-    case ThreadState::kReady: t.stats.ready_wait += elapsed; break;
-    case ThreadState::kBlocked: t.stats.io_wait += elapsed; break;
-    case ThreadState::kSleeping: t.stats.sleep += elapsed; break;
-    default: break;
+    case ThreadState::kReady:
+      t.stats.ready_wait += elapsed;
+      break;
+    case ThreadState::kBlocked:
+      t.stats.io_wait += elapsed;
+      break;
+    case ThreadState::kSleeping:
+      t.stats.sleep += elapsed;
+      break;
+    default:
+      break;
   }
   t.state = s;
   t.state_since = now_ns();
@@ -134,16 +145,18 @@ void Kernel::run(Core& core) {
   }
 }
 
-void Kernel::boot(Core& core) { arm_sys_timer(core); }
+void Kernel::boot(Core& core) {
+  arm_sys_timer(core);
+}
 
 Thread* Kernel::pick(Core& core) {
   kicked_[static_cast<std::size_t>(core.id())] = false;
   std::uint64_t id = policy_->pick(core.id(), now_ns());
   if (id == IOSIM_NO_TASK) return nullptr;
   if (id >= threads_.size() || threads_[id]->state != ThreadState::kReady)
-    throw std::runtime_error(fmt::format(
-        "scheduling policy '{}' picked task {} on core {}, which is not ready", policy_->name(),
-        id, core.id()));
+    throw std::runtime_error(
+        fmt::format("scheduling policy '{}' picked task {} on core {}, which is not ready",
+                    policy_->name(), id, core.id()));
   --ready_;
   return threads_[id].get();
 }
@@ -234,15 +247,23 @@ bool Kernel::step(Core& core, Thread& t) {
       }
       return true;
     case OpKind::kRead:
-    case OpKind::kWrite: return sys_disk(core, t, op);
-    case OpKind::kSleep: return sys_sleep(core, t, op.duration);
-    case OpKind::kYield: sys_yield(core, t); return false;
-    case OpKind::kExit: sys_exit(core, t); return false;
+    case OpKind::kWrite:
+      return sys_disk(core, t, op);
+    case OpKind::kSleep:
+      return sys_sleep(core, t, op.duration);
+    case OpKind::kYield:
+      sys_yield(core, t);
+      return false;
+    case OpKind::kExit:
+      sys_exit(core, t);
+      return false;
   }
   return true;
 }
 
-void Kernel::advance(Thread& t) { ++t.pc; }
+void Kernel::advance(Thread& t) {
+  ++t.pc;
+}
 
 void Kernel::leave_core(Core& core, Thread& t, const char* why) {
   auto c = static_cast<std::size_t>(core.id());
@@ -349,6 +370,10 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   t.owes_syscall_exit = true;
   leave_core(core, t, "blocked");
   set_state(t, ThreadState::kBlocked);
+  if (t.io_finished_early) {  // another core took the completion while we were submitting
+    t.io_finished_early = false;
+    make_ready(core, t, IOSIM_READY_WOKEN);
+  }
   return false;
 }
 
@@ -368,7 +393,11 @@ void Kernel::io_done(Core& core, IoRequest& r) {
   }
   t.lba_cursor = r.lba + r.sectors;
   advance(t);
-  if (t.state == ThreadState::kBlocked) make_ready(core, t, IOSIM_READY_WOKEN);
+  if (t.state == ThreadState::kBlocked) {
+    make_ready(core, t, IOSIM_READY_WOKEN);
+  } else if (config_.disk_io == DiskIoMode::kDma) {
+    t.io_finished_early = true;  // still on its core inside sys_disk: it wakes itself
+  }
 }
 
 bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {

@@ -6,12 +6,13 @@
 // The path of one DMA read, in the order it happens:
 //   run_thread()  the thread's next step is `read`
 //   sys_disk()    syscall entry; DiskDriver::start() programs the controller;
-//                 the thread blocks and the core goes back to schedule()
+//                 the thread blocks and the core goes back to run()'s loop
 //   ... the disk seeks, rotates, transfers; the DMA engine copies to RAM ...
 //   trap()        the controller's interrupt arrives on a core
-//   DiskDriver::interrupt() reaps the completion -> io_done() -> wake()
-//   schedule()    the policy picks the thread again; dispatch() pays the
-//                 syscall's exit cost and the thread goes on.
+//   DiskDriver::interrupt() reaps the completion -> io_done() -> make_ready()
+//   run()         the scheduler loop: pick() asks the policy, which returns
+//                 the thread; dispatch() pays the syscall's exit cost and
+//                 run_thread() goes on with its next step.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +48,7 @@ class Kernel : public CoreSoftware {
   Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& cpu, Ram& ram);
 
   // Before the simulation starts. Throws std::runtime_error if RAM runs out.
-  std::uint64_t add_thread(std::string name, std::string process, const Program& program,
-                           Ns start);
+  std::uint64_t add_thread(std::string name, std::string process, const Program& program, Ns start);
   void on_all_done(std::function<void()> callback) { all_done_ = std::move(callback); }
 
   void run(Core& core) override;

@@ -31,9 +31,9 @@ struct DeviceMap {
   int sys_timer_line = 0;
   std::uint64_t disk = 0;  // DiskController registers
   int disk_line = 0;
-  int ipi_base = 0;                     // IPI line of core c = ipi_base + c
+  int ipi_base = 0;  // IPI line of core c = ipi_base + c
   std::uint64_t ram_size = 0;
-  std::uint64_t ram_user_base = 0;      // thread buffers are allocated from here up
+  std::uint64_t ram_user_base = 0;  // thread buffers are allocated from here up
   std::uint32_t sector_bytes = 512;
   std::uint32_t disk_max_sectors = 256;  // per controller command
   std::uint64_t disk_sectors = 0;        // capacity

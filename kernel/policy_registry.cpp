@@ -50,8 +50,7 @@ std::unique_ptr<sched::Policy> make_builtin_policy(std::string_view name, int64_
 std::unique_ptr<sched::Policy> load_policy_library(const std::string& path, int64_t quantum_ns) {
   void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library) throw std::runtime_error(fmt::format("cannot load policy: {}", dlerror()));
-  auto entry =
-      reinterpret_cast<iosim_policy_entry_fn>(dlsym(library, "iosim_scheduler_policy"));
+  auto entry = reinterpret_cast<iosim_policy_entry_fn>(dlsym(library, "iosim_scheduler_policy"));
   const iosim_policy_ops* ops = entry ? entry() : nullptr;
   std::string problem;
   if (!entry) {

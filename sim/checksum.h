@@ -10,7 +10,8 @@ namespace iosim {
 class Checksum {
  public:
   void add(std::span<const std::uint8_t> bytes) {
-    for (std::uint8_t b : bytes) value_ = (value_ ^ b) * 0x100000001b3ULL;
+    for (std::uint8_t b : bytes)
+      value_ = (value_ ^ b) * 0x100000001b3ULL;
   }
   std::uint64_t value() const { return value_; }
 

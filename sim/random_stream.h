@@ -24,7 +24,8 @@ class RandomStream {
 
   static std::uint64_t fnv1a(std::string_view text) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+    for (unsigned char c : text)
+      h = (h ^ c) * 0x100000001b3ULL;
     return h;
   }
 

@@ -16,12 +16,18 @@ constexpr Ns kMs = 1'000'000;
 constexpr Ns kSec = 1'000'000'000;
 
 // Must run before any sc_time other than zero is created (i.e. first in setup).
-inline void set_time_resolution() { sc_core::sc_set_time_resolution(1, sc_core::SC_NS); }
+inline void set_time_resolution() {
+  sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+}
 
 inline sc_core::sc_time to_sc(Ns ns) {
   return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(ns < 0 ? 0 : ns));
 }
-inline Ns to_ns(const sc_core::sc_time& t) { return static_cast<Ns>(t.value()); }
-inline Ns now_ns() { return to_ns(sc_core::sc_time_stamp()); }
+inline Ns to_ns(const sc_core::sc_time& t) {
+  return static_cast<Ns>(t.value());
+}
+inline Ns now_ns() {
+  return to_ns(sc_core::sc_time_stamp());
+}
 
 }  // namespace iosim

@@ -83,9 +83,9 @@ void VcdWriter::change(int id, std::uint64_t value, Ns at) {
   }
 }
 
-// Writes the net changes of one time step: a signal that changed and changed
-// back within the same nanosecond (e.g. an interrupt pulse) is written as a
-// glitch-free pair only if its final value differs.
+// Writes the net changes of one time step. A signal that changed and changed
+// back within the same nanosecond is not written at all: VCD cannot show a
+// zero-width pulse, so probes trace states that last (e.g. "pending").
 void VcdWriter::flush_time_step() {
   bool stamped = false;
   for (int id : dirty_) {

@@ -63,6 +63,26 @@ TEST(InterruptController, RisingEdgeSetsPendingAndRaisesRoutedCore) {
   });
 }
 
+// An sc_signal may be written by one process only (SystemC error E115). The
+// device edge is seen in the controller's sample_lines method and the ACK runs
+// in the bus master's thread, so cpu_irq must be driven from one process of the
+// controller's own, whatever triggered the change.
+TEST(InterruptController, DrivesCpuIrqFromOneProcessForEdgesAndRegisterAccesses) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;
+    Script tb("tb", b.bus, [&](Script& s) {
+      b.pulse(s, 1);  // cpu_irq[0] rises (edge path)
+      EXPECT_EQ(b.ack(s, 0), 1u);  // cpu_irq[0] falls (register path)
+      b.eoi(s, 0, 1);
+      b.pulse(s, 1);
+      EXPECT_TRUE(b.core0.high());
+    });
+    run({&tb});
+    EXPECT_EQ(b.core0.count(), 2u);
+  });
+}
+
 TEST(InterruptController, AckReturnsLineMovesItInServiceAndLowersCpuIrq) {
   EXPECT_CHILD_PASSES([] {
     set_time_resolution();

@@ -29,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <span>
@@ -158,11 +159,18 @@ class Script : public sc_core::sc_module {
 };
 
 // Runs the simulation for at most `limit` and checks that every script ran to
-// its end (a script still waiting means the device never answered).
+// its end (a script still waiting means the device never answered). A SystemC
+// error during the run becomes a test failure here: an exception escaping the
+// forked child would carry on running the rest of the suite in the child.
 inline void run(std::initializer_list<const Script*> scripts, Ns limit = 10 * kSec) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC: Simulation stopped by user",
                                           sc_core::SC_DO_NOTHING);
-  sc_core::sc_start(to_sc(limit));
+  try {
+    sc_core::sc_start(to_sc(limit));
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "simulation threw: " << e.what();
+    return;
+  }
   for (const Script* s : scripts) EXPECT_TRUE(s->finished()) << s->name() << " did not finish";
 }
 

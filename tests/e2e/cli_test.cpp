@@ -21,8 +21,10 @@ std::string temp_path(const std::string& name) {
 
 TEST(Determinism, TwoRunsOfTheSameScenarioGiveIdenticalReportsAndTraces) {
   std::string vcd1 = temp_path("a.vcd"), vcd2 = temp_path("b.vcd");
-  auto a = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd1);
-  auto b = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd2);
+  auto a =
+      run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd1);
+  auto b =
+      run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd2);
   ASSERT_EQ(a.status, 0) << a.err;
   ASSERT_EQ(b.status, 0) << b.err;
   EXPECT_EQ(a.out, b.out);

@@ -56,7 +56,8 @@ TEST(CpuFreeDuringIo, WithPioTheCoreIsSpentPollingAndTheCruncherFinishesLater) {
 }
 
 TEST(CpuFreeDuringIo, OverridingTheDriverTurnsDmaIntoPio) {
-  json overridden = run_json(workload("cpu-free-during-io/dma.toml") + " --set kernel.disk_driver=pio");
+  json overridden =
+      run_json(workload("cpu-free-during-io/dma.toml") + " --set kernel.disk_driver=pio");
   json pio = run_json(workload("cpu-free-during-io/pio.toml"));
   EXPECT_EQ(overridden["sim_time_ns"], pio["sim_time_ns"]);
   EXPECT_EQ(overridden["threads"], pio["threads"]);
@@ -72,7 +73,8 @@ TEST(DefaultScenario, IsTheDmaLessonBuiltIntoTheBinary) {
 
 TEST(JsonReport, HasEveryContractFieldWithIntegerNanoseconds) {
   json r = run_json(workload("cpu-free-during-io/dma.toml"));
-  for (const char* key : {"scenario", "seed", "sim_time_ns", "cores", "threads", "devices", "counters"})
+  for (const char* key :
+       {"scenario", "seed", "sim_time_ns", "cores", "threads", "devices", "counters"})
     EXPECT_TRUE(r.contains(key)) << key;
   EXPECT_TRUE(r["scenario"].is_string());
   EXPECT_TRUE(r["sim_time_ns"].is_number_integer());
@@ -83,8 +85,8 @@ TEST(JsonReport, HasEveryContractFieldWithIntegerNanoseconds) {
         << "every nanosecond of a core is accounted once";
   }
   for (const json& t : r["threads"])
-    for (const char* key : {"arrival_ns", "first_run_ns", "finish_ns", "cpu_ns", "ready_wait_ns",
-                            "io_wait_ns"})
+    for (const char* key :
+         {"arrival_ns", "first_run_ns", "finish_ns", "cpu_ns", "ready_wait_ns", "io_wait_ns"})
       EXPECT_TRUE(t[key].is_number_integer()) << key;
   for (const auto& [name, d] : r["devices"].items())
     for (const char* key : {"requests", "bytes", "busy_ns"})

@@ -167,9 +167,7 @@ TEST(Multicore, AWokenThreadRunsOnAnIdleCore) {
   Scenario s = scenario_with({{"hog", "compute 50ms"}, {"sleeper", "sleep 5ms\ncompute 1ms"}});
   s.machine.cores = 2;
   s.kernel.policy = "fcfs";
-  run(s, [](Platform& p) {
-    EXPECT_LT(thread_named(p, "sleeper").stats.finish, 7 * kMs);
-  });
+  run(s, [](Platform& p) { EXPECT_LT(thread_named(p, "sleeper").stats.finish, 7 * kMs); });
 }
 
 TEST(Loops, RepeatRunsItsBodyTheGivenNumberOfTimes) {
