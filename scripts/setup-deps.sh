@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config clang-format
   libsystemc-dev        # the discrete-event kernel (SystemC 2.3.4)
   libgtest-dev libgmock-dev
   libfmt-dev
