@@ -114,14 +114,14 @@ TEST(Cpu, TimeInSumsToElapsedTime) {
     Thread driver("driver", b.raise_at(300'000));
     FnSoftware sw([](Core& core) {
       core.enter(CoreMode::kKernel);
-      core.spend(1'000);        // kernel 1,000
-      core.read(0x100);         // kernel 61 (bus 11 + RAM 50)
+      core.spend(1'000);  // kernel 1,000
+      core.read(0x100);   // kernel 61 (bus 11 + RAM 50)
       core.enter(CoreMode::kIrq);
-      core.spend(500);          // irq 500, now 1,561
-      core.run_user(kSec);      // user until the IRQ at 300,000: 298,439
+      core.spend(500);      // irq 500, now 1,561
+      core.run_user(kSec);  // user until the IRQ at 300,000: 298,439
       core.enter(CoreMode::kKernel);
-      core.write(0x100, 1);     // kernel 61
-      core.idle_until_irq();    // IRQ still high: no idle time
+      core.write(0x100, 1);   // kernel 61
+      core.idle_until_irq();  // IRQ still high: no idle time
       Ns total = 0;
       for (CoreMode m : {CoreMode::kIdle, CoreMode::kUser, CoreMode::kKernel, CoreMode::kIrq})
         total += core.time_in(m);

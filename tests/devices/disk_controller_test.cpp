@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <vector>
 
 #include "devices/bus.h"
@@ -42,13 +43,14 @@ DiskControllerParams params() {
 // and the controller with its registers and staging buffer on the bus.
 struct Bench {
   Bus bus{"bus", kTiming};
-  Ram ram{"ram", 1024 * 1024, kRamLatency};
-  DmaEngine dma{"dma", 1, kBurst};
+  Ram ram;
+  DmaEngine dma;
   DC disk{"disk", params()};
   IrqWire dma_done{"dma_done"};
   IrqWire irq{"irq"};
 
-  Bench() {
+  explicit Bench(Ns ram_latency = kRamLatency, std::uint32_t burst = kBurst)
+      : ram("ram", 1024 * 1024, ram_latency), dma("dma", 1, burst) {
     bus.attach_target(ram.socket, 0, ram.size(), "ram");
     bus.attach_target(dma.regs, kDmaBase, dma.regs_size(), "dma");
     bus.attach_target(disk.regs, kDiskBase, DC::kRegsSize, "disk");
@@ -119,6 +121,28 @@ TEST(DiskController, DmaReadDeliversTheSectorsAndTakesMediaPlusCopyTime) {
   });
 }
 
+// docs/hardware.md section 9: one 64 KiB DMA read of LBA 0 with the default
+// machine (RAM latency 50 ns, 64-byte DMA bursts), doorbell issued at 2,277 ns.
+TEST(DiskController, WorkedExampleInTheDocsTakesTheDocumentedTime) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(50, 64);
+    Ns doorbell = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      s.wait_until(2'277 - 5 * 11);  // submit() writes five registers before the doorbell
+      doorbell = b.submit(s, DC::kRead, 0, 128, 0x10000, DC::kFlagDma | DC::kFlagIrq, 0);
+      s.wait_rises(b.irq, 1);
+    });
+    run({&tb});
+    EXPECT_EQ(doorbell, 2'277);
+    // decode 50,000 + seek 0 + rotate 8,281,057 + transfer 1,041,667 + DMA programming 33
+    // + DMA transfer 88,075 + STATUS read 11 = 9,460,843.
+    EXPECT_EQ(b.irq.rises(), (std::vector<Ns>{2'277 + 9'460'843}));
+    EXPECT_EQ(b.disk.stats().busy_ns, 9'460'843);
+    EXPECT_EQ(ram_bytes(b.ram, 0x10000, 128 * kSectorBytes), factory_bytes(0, 128));
+  });
+}
+
 TEST(DiskController, DmaWriteThenReadBackReturnsTheWrittenBytes) {
   EXPECT_CHILD_PASSES([] {
     set_time_resolution();
@@ -149,10 +173,12 @@ TEST(DiskController, PioReadServesTheSectorsThroughData) {
     std::vector<std::uint8_t> got;
     Script tb("tb", b.bus, [&](Script& s) {
       b.submit(s, DC::kRead, 50, 2, 0, 0, 7);
-      while (!(s.read(b.reg(DC::kStatus)) & DC::kDrq)) s.wait_ns(kUs);
+      while (!(s.read(b.reg(DC::kStatus)) & DC::kDrq))
+        s.wait_ns(kUs);
       for (int w = 0; w < 2 * 512 / 4; ++w) {
         std::uint64_t word = s.read(b.reg(DC::kData), 4);
-        for (int i = 0; i < 4; ++i) got.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
+        for (int i = 0; i < 4; ++i)
+          got.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
       }
       EXPECT_EQ(s.read(b.reg(DC::kComplete)), 7u << 1);
       EXPECT_EQ(s.read(b.reg(DC::kStatus)) & (DC::kDrq | DC::kBusy), 0u);
@@ -172,13 +198,16 @@ TEST(DiskController, PioWriteStoresTheWordsWrittenToData) {
     std::vector<std::uint8_t> data = pattern(kSectorBytes, 9);
     Script tb("tb", b.bus, [&](Script& s) {
       b.submit(s, DC::kWrite, 60, 1, 0, 0, 3);
-      while (!(s.read(b.reg(DC::kStatus)) & DC::kDrq)) s.wait_ns(kUs);
+      while (!(s.read(b.reg(DC::kStatus)) & DC::kDrq))
+        s.wait_ns(kUs);
       for (std::size_t i = 0; i < data.size(); i += 8) {
         std::uint64_t word = 0;
-        for (std::size_t k = 0; k < 8; ++k) word |= std::uint64_t{data[i + k]} << (8 * k);
+        for (std::size_t k = 0; k < 8; ++k)
+          word |= std::uint64_t{data[i + k]} << (8 * k);
         s.write(b.reg(DC::kData), word);
       }
-      while (!(s.read(b.reg(DC::kStatus)) & DC::kDone)) s.wait_ns(kUs);  // media time
+      while (!(s.read(b.reg(DC::kStatus)) & DC::kDone))
+        s.wait_ns(kUs);  // media time
       EXPECT_EQ(s.read(b.reg(DC::kComplete)), 3u << 1);
     });
     run({&tb});
@@ -202,7 +231,8 @@ TEST(DiskController, DoorbellBeyondQueueDepthIsRefusedAndOthersCompleteInOrder) 
       EXPECT_EQ(s.read(b.reg(DC::kStatus)), DC::kBusy | DC::kFull | DC::kError);
       s.wait_rises(b.irq, 4);
       s.wait_ns(100 * kMs);  // time enough for a fifth command, had it been queued
-      for (int i = 0; i < 5; ++i) completions.push_back(s.read(b.reg(DC::kComplete)));
+      for (int i = 0; i < 5; ++i)
+        completions.push_back(s.read(b.reg(DC::kComplete)));
     });
     run({&tb});
     EXPECT_EQ(completions, (std::vector<std::uint64_t>{2, 4, 6, 8, DC::kNoCompletion}));
@@ -228,14 +258,17 @@ TEST(DiskController, InvalidCommandCompletesWithTheFailedBitAfterDecode) {
       s.wait_rises(b.irq, 3);
       doorbells.push_back(b.submit(s, 3, 0, 1, 0x1000, flags, 4));  // no such command
       s.wait_rises(b.irq, 4);
-      for (int i = 0; i < 4; ++i) completions.push_back(s.read(b.reg(DC::kComplete)));
+      doorbells.push_back(b.submit(s, DC::kRead, 0, 257, 0x1000, flags, 5));  // > max_sectors
+      s.wait_rises(b.irq, 5);
+      for (int i = 0; i < 5; ++i)
+        completions.push_back(s.read(b.reg(DC::kComplete)));
     });
     run({&tb});
     EXPECT_EQ(completions, (std::vector<std::uint64_t>{(1 << 1) | 1, (2 << 1) | 1, (3 << 1) | 1,
-                                                       (4 << 1) | 1}));
+                                                       (4 << 1) | 1, (5 << 1) | 1}));
     // Failed after the 50 us decode, with no media or DMA time.
-    ASSERT_EQ(b.irq.count(), 4u);
-    for (std::size_t i = 0; i < 4; ++i)
+    ASSERT_EQ(b.irq.count(), 5u);
+    for (std::size_t i = 0; i < 5; ++i)
       EXPECT_EQ(b.irq.rises()[i], doorbells[i] + params().overhead) << "command " << i + 1;
     EXPECT_EQ(b.dma_done.count(), 0u);
     EXPECT_EQ(ram_bytes(b.ram, 0x1000, 1024), std::vector<std::uint8_t>(1024, 0));

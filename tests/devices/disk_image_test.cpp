@@ -15,7 +15,8 @@ constexpr std::uint32_t kSectorBytes = 512;
 
 std::uint64_t le64(const std::uint8_t* p) {
   std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= std::uint64_t{p[i]} << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    v |= std::uint64_t{p[i]} << (8 * i);
   return v;
 }
 
@@ -37,7 +38,8 @@ TEST(DiskImage, UnwrittenSectorsHoldTheFactoryPattern) {
 TEST(DiskImage, WriteThenReadReturnsTheSameBytes) {
   DiskImage image(1000, kSectorBytes);
   std::vector<std::uint8_t> written(2 * kSectorBytes);
-  for (std::size_t i = 0; i < written.size(); ++i) written[i] = static_cast<std::uint8_t>(i * 13);
+  for (std::size_t i = 0; i < written.size(); ++i)
+    written[i] = static_cast<std::uint8_t>(i * 13);
   image.write(10, 2, written);
   std::vector<std::uint8_t> back(2 * kSectorBytes);
   image.read(10, 2, back);

@@ -114,9 +114,8 @@ TEST(DmaEngine, TransferTimeIsTheSumOfBurstBusTimes) {
     //   64-byte burst: 2 * (10 + 8 + 20) = 76 ns, 15 of them = 1140 ns
     //   last 40 bytes: 2 * (10 + 5 + 20) = 70 ns
     const Ns transfer = 11 + 15 * 76 + 70;
-    EXPECT_EQ(transfer,
-              b.bus.occupancy(8) + 15 * 2 * (b.bus.occupancy(kBurst) + kRamLatency) +
-                  2 * (b.bus.occupancy(40) + kRamLatency));
+    EXPECT_EQ(transfer, b.bus.occupancy(8) + 15 * 2 * (b.bus.occupancy(kBurst) + kRamLatency) +
+                            2 * (b.bus.occupancy(40) + kRamLatency));
     EXPECT_EQ(b.done0.rises(), (std::vector<Ns>{issued + transfer}));
     EXPECT_EQ(b.dma.stats().busy_ns, transfer);
     EXPECT_EQ(b.dma.stats().bytes, 1000u);

@@ -24,7 +24,9 @@ constexpr Ns kP = 10'000'000;
 constexpr Ns kSector = 10'000;
 
 // ceil(a / b) for the expected values below.
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 TEST(HddModel, SeekTimeEndPoints) {
   EXPECT_EQ(kDefault.seek_time(0), 0);
@@ -39,8 +41,14 @@ TEST(HddModel, SeekTimeFollowsSqrtFormulaInBetween) {
     Ns expected = 800'000 + std::llround(15'200'000 * shape);
     EXPECT_EQ(kDefault.seek_time(d), expected) << "d = " << d;
   }
-  // The values tabulated in docs/hardware.md.
+}
+
+TEST(HddModel, SeekTimesMatchTheTableInTheDocs) {  // docs/hardware.md, section 8
   EXPECT_EQ(kDefault.seek_time(2), 848'067);
+  EXPECT_EQ(kDefault.seek_time(24), 1'030'522);
+  EXPECT_EQ(kDefault.seek_time(100), 1'278'262);
+  EXPECT_EQ(kDefault.seek_time(1'000), 2'319'255);
+  EXPECT_EQ(kDefault.seek_time(10'000), 5'606'470);
   EXPECT_EQ(kDefault.seek_time(50'000), 11'548'023);
 }
 
@@ -62,8 +70,11 @@ TEST(HddModel, RotationalDelayWrapsModuloARevolution) {
   // Sector 1 passed 15,000 ns ago: wait for the next turn.
   EXPECT_EQ(hdd.rotational_delay(25'000, 1), kP - 15'000);
   EXPECT_EQ(hdd.rotational_delay(kSector + 1, 1), kP - 1);
-  // Default geometry: sector 0 at t = ceil(P) is just past it; 8,333,334 - 8,333,333.33 = 0.67 ns late.
+  // Default geometry (P = 8,333,333.33): at t = 8,333,334 sector 0 passed 0.67 ns ago.
   EXPECT_EQ(kDefault.rotational_delay(8'333'334, 0), 8'333'333);  // ceil(P - 0.67)
+  // The docs' second read: at 10,158,187 sector 128 (at P/8 in each turn) has passed;
+  // it comes again at 2P + P/8 = 17,708,333.33, so the wait rounds up to 7,550,147.
+  EXPECT_EQ(kDefault.rotational_delay(10'158'187, 128), 7'550'147);
 }
 
 TEST(HddModel, TransferTimeIsCeilOfSectorTimes) {

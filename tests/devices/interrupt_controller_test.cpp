@@ -72,7 +72,7 @@ TEST(InterruptController, DrivesCpuIrqFromOneProcessForEdgesAndRegisterAccesses)
     set_time_resolution();
     Bench b;
     Script tb("tb", b.bus, [&](Script& s) {
-      b.pulse(s, 1);  // cpu_irq[0] rises (edge path)
+      b.pulse(s, 1);               // cpu_irq[0] rises (edge path)
       EXPECT_EQ(b.ack(s, 0), 1u);  // cpu_irq[0] falls (register path)
       b.eoi(s, 0, 1);
       b.pulse(s, 1);

@@ -63,7 +63,8 @@ TEST(Timer, PeriodicFiresEveryInterval) {
     });
     run({&tb});
     std::vector<Ns> expected;
-    for (int k = 1; k <= 10; ++k) expected.push_back(start + k * kInterval);
+    for (int k = 1; k <= 10; ++k)
+      expected.push_back(start + k * kInterval);
     EXPECT_EQ(b.irq.rises(), expected);
     EXPECT_EQ(b.timer.expiries(), 10u);
   });
@@ -135,6 +136,43 @@ TEST(Timer, DeadlineInThePastFiresAtOnce) {
     });
     run({&tb});
     EXPECT_EQ(b.irq.rises(), (std::vector<Ns>{issued}));
+  });
+}
+
+TEST(Timer, CtrlWithZeroIntervalStopsIt) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;
+    Script tb("tb", b.bus, [&](Script& s) {
+      s.write(kBase + Timer::kDeadline, 50'000);
+      s.write(kBase + Timer::kCtrl, Timer::kPeriodic);  // INTERVAL is still 0
+      EXPECT_EQ(s.read(kBase + Timer::kCtrl), Timer::kStopped);
+      s.wait_until(200'000);
+    });
+    run({&tb});
+    EXPECT_EQ(b.irq.count(), 0u);  // the earlier DEADLINE was cancelled too
+  });
+}
+
+TEST(Timer, DeadlineReadsTheArmedTimeOrAllOnes) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;
+    Ns start = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      constexpr std::uint64_t kNone = ~std::uint64_t{0};
+      EXPECT_EQ(s.read(kBase + Timer::kDeadline), kNone);
+      s.write(kBase + Timer::kInterval, kInterval);
+      start = now_ns();
+      s.write(kBase + Timer::kCtrl, Timer::kPeriodic);
+      EXPECT_EQ(s.read(kBase + Timer::kDeadline), static_cast<std::uint64_t>(start + kInterval));
+      s.wait_until(start + kInterval + 1);  // the next period is armed
+      EXPECT_EQ(s.read(kBase + Timer::kDeadline),
+                static_cast<std::uint64_t>(start + 2 * kInterval));
+      s.write(kBase + Timer::kCtrl, Timer::kStopped);
+      EXPECT_EQ(s.read(kBase + Timer::kDeadline), kNone);
+    });
+    run({&tb});
   });
 }
 

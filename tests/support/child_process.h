@@ -48,6 +48,6 @@ inline int run_in_child(const std::function<void()>& body) {
 
 }  // namespace iosim::testing
 
-#define EXPECT_CHILD_PASSES(body)                    \
-  EXPECT_EQ(::iosim::testing::run_in_child(body), 0) \
+#define EXPECT_CHILD_PASSES(...)                            \
+  EXPECT_EQ(::iosim::testing::run_in_child(__VA_ARGS__), 0) \
       << "the simulation child reported failures above"
