@@ -11,14 +11,14 @@ namespace iosim {
 Platform::Platform(const Scenario& scenario, bool record_schedule)
     : scenario_(scenario),
       cores_(scenario.machine.cores),
-      irq_lines_("irq_line", static_cast<std::size_t>(scenario.machine.cores + 2)),
+      irq_lines_("irq_line", static_cast<std::size_t>(scenario.machine.cores + kDeviceLines)),
       core_irq_("core_irq", static_cast<std::size_t>(scenario.machine.cores)),
       dma_done_("dma_done", static_cast<std::size_t>(scenario.machine.dma_channels)) {
   const MachineSpec& m = scenario_.machine;
   bus_ = std::make_unique<Bus>("bus", m.bus);
   ram_ = std::make_unique<Ram>("ram", m.ram_bytes, m.ram_latency);
   cpu_ = std::make_unique<Cpu>("cpu", cores_, m.clock_hz);
-  ic_ = std::make_unique<InterruptController>("ic", cores_ + 2, cores_);
+  ic_ = std::make_unique<InterruptController>("ic", cores_ + kDeviceLines, cores_);
   for (int c = 0; c < cores_; ++c)
     core_timers_.push_back(std::make_unique<Timer>(fmt::format("timer{}", c).c_str()));
   sys_timer_ = std::make_unique<Timer>("systimer");
@@ -26,7 +26,11 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   DiskControllerParams disk = m.disk;
   disk.dma_regs = kDmaBase;  // the disk firmware uses DMA channel 0
   disk.buffer_base = kDiskBufferBase;
+  disk.dma_burst_mode = m.dma_burst_mode;
   disk_ = std::make_unique<DiskController>("disk", disk);
+  NicParams nic = m.nic;
+  nic.seed = scenario_.seed;
+  nic_ = std::make_unique<Nic>("nic", nic);
 
   bus_->attach_target(ram_->socket, 0, m.ram_bytes, "ram");
   bus_->attach_target(ic_->socket, kIcBase, InterruptController::kRegsSize, "ic");
@@ -38,10 +42,12 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   bus_->attach_target(dma_->regs, kDmaBase, dma_->regs_size(), "dma");
   bus_->attach_target(disk_->regs, kDiskBase, DiskController::kRegsSize, "disk");
   bus_->attach_target(disk_->buffer, kDiskBufferBase, disk_->buffer_bytes(), "disk-buffer");
+  bus_->attach_target(nic_->regs, kNicBase, Nic::kRegsSize, "nic");
   for (int c = 0; c < cores_; ++c)
     bus_->attach_initiator(cpu_->bus[static_cast<std::size_t>(c)], fmt::format("core{}", c));
   bus_->attach_initiator(dma_->bus, "dma");
   bus_->attach_initiator(disk_->bus, "disk");
+  bus_->attach_initiator(nic_->bus, "nic");
 
   wire_interrupts();
 
@@ -50,11 +56,14 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
     throw std::runtime_error(fmt::format("unknown policy '{}'", scenario_.kernel.policy));
   KernelConfig kc;
   kc.mode = scenario_.kernel.mode;
-  kc.disk_io = scenario_.kernel.disk_io;
-  kc.pio_word_bytes = scenario_.kernel.pio_word_bytes;
+  kc.timer = scenario_.kernel.timer;
+  kc.tick = scenario_.kernel.tick;
+  kc.io = scenario_.kernel.io;
   kc.costs = scenario_.kernel.costs;
   kc.map = device_map();
   kc.seed = scenario_.seed;
+  kc.routing = scenario_.machine.irq_routing;
+  kc.priority = scenario_.machine.irq_priority;
   kc.record_schedule = record_schedule;
   kernel_ = std::make_unique<Kernel>(kc, std::move(policy), *cpu_, *ram_);
   kernel_->on_all_done([] { sc_core::sc_stop(); });
@@ -81,6 +90,9 @@ void Platform::wire_interrupts() {
   disk_->irq.line(irq_lines_[sys + 1]);
   ic_->lines[sys + 1](irq_lines_[sys + 1]);
   ic_->set_line_name(cores_ + 1, "disk");
+  nic_->irq.line(irq_lines_[sys + 2]);
+  ic_->lines[sys + 2](irq_lines_[sys + 2]);
+  ic_->set_line_name(cores_ + 2, "nic");
   for (std::size_t ch = 0; ch < dma_done_.size(); ++ch)
     dma_->done[ch].line(dma_done_[ch]);
   disk_->dma_done(dma_done_[0]);
@@ -97,12 +109,14 @@ DeviceMap Platform::device_map() const {
   map.sys_timer_line = cores_;
   map.disk = kDiskBase;
   map.disk_line = cores_ + 1;
+  map.nic = kNicBase;
+  map.nic_line = cores_ + 2;
   map.ipi_base = ic_->ipi_line(0);
   map.ram_size = scenario_.machine.ram_bytes;
   map.ram_user_base = 1 << 20;  // the first MiB belongs to the kernel
-  map.sector_bytes = scenario_.machine.disk.hdd.sector_bytes;
+  map.sector_bytes = disk_->sector_bytes();
   map.disk_max_sectors = scenario_.machine.disk.max_sectors;
-  map.disk_sectors = disk_->hdd().capacity_sectors();
+  map.disk_sectors = disk_->capacity_sectors();
   return map;
 }
 

@@ -9,9 +9,10 @@
 //   kMmio + 0x20000          system timer (sleeps, arrivals)
 //   kMmio + 0x30000          DMA engine registers (0x40 per channel)
 //   kMmio + 0x40000          disk controller registers
+//   kMmio + 0x50000          network card registers
 //   kMmio + 0x1000000        disk controller staging buffer
 // Interrupt lines (lower = more urgent): core timers 0..N-1, system timer N,
-// disk N+1, then one IPI line per core.
+// disk N+1, network card N+2, then one IPI line per core.
 #pragma once
 
 #include <systemc>
@@ -25,6 +26,7 @@
 #include "devices/disk_controller.h"
 #include "devices/dma_engine.h"
 #include "devices/interrupt_controller.h"
+#include "devices/nic.h"
 #include "devices/ram.h"
 #include "devices/timer.h"
 #include "kernel/kernel.h"
@@ -37,7 +39,8 @@ class Platform {
   static constexpr std::uint64_t kMmio = std::uint64_t{1} << 48;
   static constexpr std::uint64_t kIcBase = kMmio, kCoreTimerBase = kMmio + 0x10000,
                                  kSysTimerBase = kMmio + 0x20000, kDmaBase = kMmio + 0x30000,
-                                 kDiskBase = kMmio + 0x40000, kDiskBufferBase = kMmio + 0x1000000;
+                                 kDiskBase = kMmio + 0x40000, kNicBase = kMmio + 0x50000,
+                                 kDiskBufferBase = kMmio + 0x1000000;
 
   // Must be called after set_time_resolution() and before sc_start.
   // Throws std::runtime_error when the scenario cannot be built.
@@ -50,6 +53,7 @@ class Platform {
   Bus& bus() { return *bus_; }
   Ram& ram() { return *ram_; }
   DiskController& disk() { return *disk_; }
+  Nic& nic() { return *nic_; }
   DmaEngine& dma() { return *dma_; }
   InterruptController& ic() { return *ic_; }
   const Scenario& scenario() const { return scenario_; }
@@ -58,6 +62,9 @@ class Platform {
   std::vector<Probe*> probes();
 
  private:
+  // Device interrupt lines besides the core timers: system timer, disk, NIC.
+  static constexpr int kDeviceLines = 3;
+
   DeviceMap device_map() const;
   void wire_interrupts();
   void load_threads();
@@ -72,6 +79,7 @@ class Platform {
   std::unique_ptr<Timer> sys_timer_;
   std::unique_ptr<DmaEngine> dma_;
   std::unique_ptr<DiskController> disk_;
+  std::unique_ptr<Nic> nic_;
   std::unique_ptr<Kernel> kernel_;
   // Wires: device lines into the controller, controller outputs into cores,
   // DMA done lines (channel 0 goes to the disk controller).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string>
@@ -85,8 +86,11 @@ std::vector<Token> tokenize(std::string_view text) {
 // ---------------------------------------------------------------------------
 // Helpers
 
-constexpr std::array<std::string_view, 7> kKeywords{"compute", "read", "write", "sleep",
-                                                    "yield",   "exit", "repeat"};
+constexpr std::array<std::string_view, 8> kKeywords{"compute", "read",  "write", "sleep",
+                                                    "fetch",   "yield", "exit",  "repeat"};
+
+// What a `fetch` sends when the program does not say: about an HTTP GET.
+constexpr std::uint64_t kDefaultRequestBytes = 256;
 
 enum class NumberResult { Ok, NotANumber, TooLarge };
 
@@ -181,6 +185,8 @@ class Parser {
   bool parse_keyword(const Token& keyword);
   bool parse_compute(const Token& keyword);
   bool parse_sleep(const Token& keyword);
+  bool parse_memory_share(Op& op);
+  bool parse_fetch(const Token& keyword);
   bool parse_transfer(const Token& keyword, OpKind kind);
   bool parse_lba(std::optional<std::uint64_t>* lba);
   bool parse_repeat(const Token& keyword);
@@ -267,9 +273,12 @@ void Parser::parse_statement() {
   if (!parse_keyword(keyword)) {
     skip_statement(keyword);
   } else if (keyword.text != "repeat") {  // a repeat statement ends at its '{'
-    const bool can_take_lba =
-        (keyword.text == "read" || keyword.text == "write") && !result_.program.ops.back().lba;
-    expect_statement_end(first, can_take_lba ? " or 'at lba N'" : "");
+    const Op& op = result_.program.ops.back();
+    std::string hint;
+    if ((keyword.text == "read" || keyword.text == "write") && !op.lba) hint = " or 'at lba N'";
+    if (keyword.text == "compute" && op.mem_share == 0) hint = " or 'mem=P%'";
+    if (keyword.text == "fetch" && op.send_bytes == kDefaultRequestBytes) hint = " or 'send SIZE'";
+    expect_statement_end(first, hint);
   }
 }
 
@@ -280,6 +289,7 @@ bool Parser::parse_keyword(const Token& keyword) {
   if (word == "read") return parse_transfer(keyword, OpKind::kRead);
   if (word == "write") return parse_transfer(keyword, OpKind::kWrite);
   if (word == "sleep") return parse_sleep(keyword);
+  if (word == "fetch") return parse_fetch(keyword);
   if (word == "repeat") return parse_repeat(keyword);
   if (word == "yield" || word == "exit") {
     push_op(word == "yield" ? OpKind::kYield : OpKind::kExit, keyword);
@@ -289,7 +299,7 @@ bool Parser::parse_keyword(const Token& keyword) {
     error(keyword, fmt::format("unknown statement '{}': did you mean '{}'?", word, *suggestion));
   } else {
     error(keyword, fmt::format("unknown statement '{}' (expected compute, read, write, sleep, "
-                               "yield, exit or repeat)",
+                               "fetch, yield, exit or repeat)",
                                word));
   }
   return false;
@@ -307,15 +317,57 @@ bool Parser::parse_compute(const Token& keyword) {
       error(count_token, "compute needs a cycle count > 0, got '0 cycles'");
       return false;
     }
-    push_op(OpKind::kCompute, keyword).cycles = *cycles;
-    return true;
+    Op& op = push_op(OpKind::kCompute, keyword);
+    op.cycles = *cycles;
+    return parse_memory_share(op);
   }
   const std::string hint = peek_is(TokenKind::Word)
                                ? fmt::format(" or a cycle count like '{} cycles'", peek().text)
                                : std::string{};
   const auto ns = quantity<std::int64_t>(keyword, kDurationKind, &units::parse_duration_ns, hint);
   if (!ns) return false;
-  push_op(OpKind::kCompute, keyword).duration = *ns;
+  Op& op = push_op(OpKind::kCompute, keyword);
+  op.duration = *ns;
+  return parse_memory_share(op);
+}
+
+// The optional "mem=P%" after a compute: the share of its time spent on
+// memory traffic over the bus, which DMA on the bus can slow down.
+bool Parser::parse_memory_share(Op& op) {
+  if (!peek_is(TokenKind::Word) || peek().text.rfind("mem", 0) != 0) return true;
+  const Token& token = next();
+  std::string_view text = token.text;
+  double percent = -1;
+  if (text.rfind("mem=", 0) == 0 && text.size() > 5 && text.back() == '%') {
+    std::string digits(text.substr(4, text.size() - 5));
+    char* end = nullptr;
+    percent = std::strtod(digits.c_str(), &end);
+    if (end != digits.c_str() + digits.size() || digits.empty() || !is_digit(digits.front()))
+      percent = -1;
+  }
+  if (percent < 0 || percent > 100) {
+    error(token,
+          fmt::format("expected 'mem=P%' with P from 0 to 100, like 'mem=40%', got '{}'", text));
+    return false;
+  }
+  op.mem_share = percent / 100.0;
+  return true;
+}
+
+// fetch SIZE [send SIZE]: a network request whose response is SIZE bytes.
+bool Parser::parse_fetch(const Token& keyword) {
+  const auto bytes = quantity<std::uint64_t>(keyword, kSizeKind, &units::parse_size_bytes, "");
+  if (!bytes) return false;
+  std::uint64_t send = kDefaultRequestBytes;
+  if (peek_is_word("send")) {
+    const Token& send_word = next();
+    const auto sent = quantity<std::uint64_t>(send_word, kSizeKind, &units::parse_size_bytes, "");
+    if (!sent) return false;
+    send = *sent;
+  }
+  Op& op = push_op(OpKind::kFetch, keyword);
+  op.bytes = *bytes;
+  op.send_bytes = send;
   return true;
 }
 

@@ -19,7 +19,9 @@ Report collect_report(Platform& platform, const std::string& status) {
   r.status = status;
   r.policy = platform.kernel().policy().name();
   r.mode = s.kernel.mode == SchedMode::kPreemptive ? "preemptive" : "cooperative";
-  r.disk_driver = s.kernel.disk_io == DiskIoMode::kDma ? "dma" : "pio";
+  r.disk_driver = s.kernel.io.transfer == TransferMode::kDma ? "dma" : "pio";
+  r.completion = s.kernel.io.completion == CompletionMode::kInterrupt ? "interrupt" : "polling";
+  r.timer = s.kernel.timer == TimerMode::kTickless ? "tickless" : "periodic";
   r.sim_time = now_ns();
   r.events = sc_core::sc_delta_count();
   for (int c = 0; c < platform.cpu().cores(); ++c) {
@@ -35,15 +37,34 @@ Report collect_report(Platform& platform, const std::string& status) {
   }
   for (const auto& t : platform.kernel().threads()) {
     const ThreadStats& st = t->stats;
-    r.threads.push_back(ThreadReport{t->name, t->process, st.arrival, st.first_run, st.finish,
-                                     st.user + st.sys, st.user, st.sys, st.ready_wait, st.io_wait,
-                                     st.sleep, st.reads, st.writes, st.bytes_read, st.bytes_written,
-                                     st.read_sum.value(), st.write_sum.value()});
+    r.threads.push_back(ThreadReport{t->name,
+                                     t->process,
+                                     st.arrival,
+                                     st.first_run,
+                                     st.finish,
+                                     st.user + st.sys,
+                                     st.user,
+                                     st.sys,
+                                     st.ready_wait,
+                                     st.io_wait,
+                                     st.sleep,
+                                     st.reads,
+                                     st.writes,
+                                     st.bytes_read,
+                                     st.bytes_written,
+                                     st.fetches,
+                                     st.bytes_fetched,
+                                     st.io_errors,
+                                     st.read_sum.value(),
+                                     st.write_sum.value()});
   }
   r.devices.push_back({"disk", platform.disk().stats()});
   r.devices.push_back({"dma", platform.dma().stats()});
+  r.devices.push_back({"nic", platform.nic().stats()});
   r.devices.push_back({"bus", platform.bus().stats()});
   r.counters = platform.kernel().counters();
+  r.bus_initiators = platform.bus().initiator_stats();
+  r.bus_utilisation = platform.bus().utilisation(r.sim_time);
   return r;
 }
 
@@ -68,7 +89,11 @@ std::string report_json(const Report& r) {
   j["status"] = r.status;
   j["sim_time_ns"] = r.sim_time;
   j["events"] = r.events;
-  j["kernel"] = {{"policy", r.policy}, {"mode", r.mode}, {"disk_driver", r.disk_driver}};
+  j["kernel"] = {{"policy", r.policy},
+                 {"mode", r.mode},
+                 {"disk_driver", r.disk_driver},
+                 {"completion", r.completion},
+                 {"timer", r.timer}};
   j["cores"] = nlohmann::ordered_json::array();
   for (const CoreReport& c : r.cores)
     j["cores"].push_back({{"id", c.id},
@@ -94,6 +119,9 @@ std::string report_json(const Report& r) {
                             {"writes", t.writes},
                             {"bytes_read", t.bytes_read},
                             {"bytes_written", t.bytes_written},
+                            {"fetches", t.fetches},
+                            {"bytes_fetched", t.bytes_fetched},
+                            {"io_errors", t.io_errors},
                             {"read_checksum", hex(t.read_checksum)},
                             {"write_checksum", hex(t.write_checksum)}});
   j["devices"] = nlohmann::ordered_json::object();
@@ -103,7 +131,15 @@ std::string report_json(const Report& r) {
   j["counters"] = {{"context_switches", r.counters.context_switches},
                    {"preemptions", r.counters.preemptions},
                    {"interrupts", r.counters.interrupts},
+                   {"nested_interrupts", r.counters.nested_interrupts},
                    {"syscalls", r.counters.syscalls}};
+  j["bus"] = {{"utilisation", r.bus_utilisation}, {"initiators", nlohmann::ordered_json::object()}};
+  for (const BusInitiatorStats& b : r.bus_initiators)
+    j["bus"]["initiators"][b.name] = {{"requests", b.requests},
+                                      {"bytes", b.bytes},
+                                      {"busy_ns", b.busy_ns},
+                                      {"wait_ns", b.wait_ns},
+                                      {"held_ns", b.held_ns}};
   return j.dump(2) + "\n";
 }
 
@@ -165,8 +201,8 @@ void devices_table(std::string& out, const Report& r) {
 std::string report_text(const Report& r) {
   std::string out = fmt::format("{}\n", r.scenario);
   if (r.source != r.scenario) out += fmt::format("  from {}\n", r.source);
-  out += fmt::format("  seed {}, policy {} ({}), disk driver {}\n", r.seed, r.policy, r.mode,
-                     r.disk_driver);
+  out += fmt::format("  seed {}, policy {} ({}, {} timer), I/O by {} with {} completion\n", r.seed,
+                     r.policy, r.mode, r.timer, r.disk_driver, r.completion);
   out += fmt::format("  simulated time {}", units::format_duration(r.sim_time));
   if (r.status != "completed") out += fmt::format("  [stopped early: {}]", r.status);
   out += "\n";

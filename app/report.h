@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/bus.h"
 #include "kernel/kernel.h"
 #include "sim/device_stats.h"
 #include "sim/time.h"
@@ -24,7 +25,8 @@ struct ThreadReport {
   std::string name, process;
   Ns arrival, first_run, finish;  // -1 when it never happened
   Ns cpu, user, sys, ready_wait, io_wait, sleep;
-  std::uint64_t reads, writes, bytes_read, bytes_written, read_checksum, write_checksum;
+  std::uint64_t reads, writes, bytes_read, bytes_written, fetches, bytes_fetched, io_errors;
+  std::uint64_t read_checksum, write_checksum;
 };
 
 struct DeviceReport {
@@ -36,13 +38,15 @@ struct Report {
   std::string scenario, source;
   std::uint64_t seed = 0;
   std::string status;  // "completed", or why the run ended early
-  std::string policy, mode, disk_driver;
+  std::string policy, mode, disk_driver, completion, timer;
   Ns sim_time = 0;
   std::uint64_t events = 0;  // SystemC delta cycles: a measure of simulation work
   std::vector<CoreReport> cores;
   std::vector<ThreadReport> threads;
   std::vector<DeviceReport> devices;
   KernelCounters counters;
+  double bus_utilisation = 0;  // busy time over the run
+  std::vector<BusInitiatorStats> bus_initiators;
 };
 
 Report collect_report(Platform& platform, const std::string& status);

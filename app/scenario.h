@@ -9,6 +9,7 @@
 
 #include "devices/bus.h"
 #include "devices/disk_controller.h"
+#include "devices/nic.h"
 #include "kernel/kernel_config.h"
 #include "kernel/program.h"
 #include "sim/time.h"
@@ -33,16 +34,21 @@ struct MachineSpec {
   Ns ram_latency = 50;
   BusTiming bus;
   DiskControllerParams disk;  // HDD geometry and mechanics, controller overhead and queue
+  NicParams nic;              // the network card and the remote server it talks to
   int dma_channels = 4;
   std::uint32_t dma_burst = 64;  // bytes per bus grant
+  bool dma_burst_mode = false;   // a transfer holds the bus to its end (else: cycle stealing)
+  IrqRouting irq_routing = IrqRouting::kFixed;  // which core device interrupts go to
+  IrqPriority irq_priority = IrqPriority::kFixed;
 };
 
 struct KernelSpec {
   std::string policy = "rr";
   SchedMode mode = SchedMode::kPreemptive;
   Ns quantum = 10'000'000;  // 10 ms
-  DiskIoMode disk_io = DiskIoMode::kDma;
-  unsigned pio_word_bytes = 4;
+  TimerMode timer = TimerMode::kTickless;
+  Ns tick = 1'000'000;  // 1 ms, with TimerMode::kPeriodic
+  IoPolicy io;          // DMA or PIO, interrupts or polling, for the disk and the network card
   KernelCosts costs;
 };
 

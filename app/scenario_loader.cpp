@@ -25,6 +25,7 @@
 
 #include "app/did_you_mean.h"
 #include "app/program_parser.h"
+#include "kernel/io_buffer.h"
 #include "kernel/policy_registry.h"
 #include "sim/units.h"
 
@@ -41,7 +42,6 @@ constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
 // The platform gives the kernel the first MiB of RAM and allocates each
 // thread's buffer (its largest transfer, page-aligned) from the rest.
 constexpr std::uint64_t kKernelReserved = kMiB;
-constexpr std::uint64_t kBufferAlignment = 4 * kKiB;
 constexpr std::string_view kOverrideFile = "--set";
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
@@ -51,9 +51,6 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
 std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
   std::uint64_t product = 0;
   return __builtin_mul_overflow(a, b, &product) ? kNoLimit : product;
-}
-std::uint64_t round_up(std::uint64_t n, std::uint64_t step) {
-  return saturating_mul(n / step + (n % step != 0), step);
 }
 
 // ===========================================================================
@@ -66,6 +63,7 @@ enum class Kind {
   kSize,       // "64KiB"
   kFrequency,  // "2GHz"
   kRpm,        // "7200rpm"
+  kBandwidth,  // "100Mbit/s", read in bits per second
   kProgram,    // a string in the program notation
   kTable,      // [a.b]
   kTableArray  // [[a]]
@@ -132,18 +130,50 @@ constexpr Field<T> table(std::string_view key, const Field<T> (&fields)[N]) {
 struct Draft {
   Scenario s;
   std::optional<std::uint64_t> max_transfer;  // becomes disk.max_sectors given sector_size
+  std::optional<std::uint64_t> track_buffer;  // becomes hdd.track_buffer given sector_size
+  // The server's latency distribution, built once all its keys are read.
+  std::uint64_t server_kind = 0;  // index in latency_kinds()
+  std::optional<Ns> server_mean, server_min, server_max, server_stddev;
 };
 
-const std::vector<std::string>& disk_types() {
-  static const std::vector<std::string> names{"hdd"};
+const std::vector<std::string>& disk_types() {  // in DiskKind order
+  static const std::vector<std::string> names{"hdd", "ssd"};
+  return names;
+}
+const std::vector<std::string>& dma_modes() {  // burst mode is index 1
+  static const std::vector<std::string> names{"cycle-stealing", "burst"};
+  return names;
+}
+const std::vector<std::string>& irq_routings() {  // in IrqRouting order
+  static const std::vector<std::string> names{"fixed", "round-robin", "least-busy"};
+  return names;
+}
+const std::vector<std::string>& irq_priorities() {  // in IrqPriority order
+  static const std::vector<std::string> names{"fixed", "rotating"};
+  return names;
+}
+const std::vector<std::string>& queue_policies() {  // in QueuePolicy order
+  static const std::vector<std::string> names{"fcfs", "sstf", "look"};
   return names;
 }
 const std::vector<std::string>& sched_modes() {  // in SchedMode order
   static const std::vector<std::string> names{"preemptive", "cooperative"};
   return names;
 }
-const std::vector<std::string>& disk_drivers() {  // in DiskIoMode order
+const std::vector<std::string>& disk_drivers() {  // in TransferMode order
   static const std::vector<std::string> names{"dma", "pio"};
+  return names;
+}
+const std::vector<std::string>& completion_modes() {  // in CompletionMode order
+  static const std::vector<std::string> names{"interrupt", "polling"};
+  return names;
+}
+const std::vector<std::string>& latency_kinds() {  // in LatencyDistribution::Kind order
+  static const std::vector<std::string> names{"fixed", "uniform", "normal", "exponential"};
+  return names;
+}
+const std::vector<std::string>& timer_modes() {  // in TimerMode order
+  static const std::vector<std::string> names{"tickless", "periodic"};
   return names;
 }
 
@@ -172,32 +202,92 @@ const Field<Draft> kBusFields[] = {
     {"cycle", duration("1ns"), IOSIM_SET(machine.bus.cycle)},
 };
 
+// Bandwidths are read in bits per second; devices count bytes.
+#define IOSIM_SET_BYTES_PER_S(member) [](Draft& d, Value& v) { d.s.member = v.number / 8; }
+
 const Field<Draft> kDiskFields[] = {
-    {"type",
-     {.kind = Kind::kString,
-      .requirement = "\"hdd\" (the only disk type supported for now)",
-      .choices = &disk_types}},
-    {"rpm", {Kind::kRpm, 1, 100'000, "7200rpm"}, IOSIM_SET(machine.disk.hdd.rpm)},
-    {"cylinders", integer(2, kU32Max), IOSIM_SET(machine.disk.hdd.cylinders)},
-    {"heads", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.heads)},
-    {"sectors_per_track", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.sectors_per_track)},
+    // Both kinds.
+    {"type", choice(&disk_types),
+     [](Draft& d, Value& v) { d.s.machine.disk.kind = static_cast<DiskKind>(v.number); }},
     {"sector_size",
      {.kind = Kind::kSize,
       .example = "512B",
       .accept = &is_sector_size,
       .requirement = "a power of two from 512B to 4KiB"},
-     IOSIM_SET(machine.disk.hdd.sector_bytes)},
-    {"track_to_track_seek", positive_duration("0.8ms"), IOSIM_SET(machine.disk.hdd.track_to_track)},
-    {"full_stroke_seek", duration("16ms"), IOSIM_SET(machine.disk.hdd.full_stroke)},
-    {"controller_overhead", duration("50us"), IOSIM_SET(machine.disk.overhead)},
+     [](Draft& d, Value& v) {
+       d.s.machine.disk.hdd.sector_bytes = d.s.machine.disk.ssd.sector_bytes =
+           static_cast<std::uint32_t>(v.number);
+     }},
+    {"controller_overhead", duration("2.2ms"), IOSIM_SET(machine.disk.overhead)},
     {"queue_depth", integer(1, 256), IOSIM_SET(machine.disk.queue_depth)},
     {"max_transfer", size("128KiB", 1, 16 * kMiB),
      [](Draft& d, Value& v) { d.max_transfer = v.number; }},
+    {"policy", choice(&queue_policies),
+     [](Draft& d, Value& v) { d.s.machine.disk.policy = static_cast<QueuePolicy>(v.number); }},
+    // Hard disk mechanics (Ruemmler & Wilkes).
+    {"rpm", {Kind::kRpm, 1, 100'000, "7200rpm"}, IOSIM_SET(machine.disk.hdd.rpm)},
+    {"cylinders", integer(2, kU32Max), IOSIM_SET(machine.disk.hdd.cylinders)},
+    {"heads", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.heads)},
+    {"sectors_per_track", integer(1, kU32Max), IOSIM_SET(machine.disk.hdd.sectors_per_track)},
+    {"seek_single", duration("3.64ms"), IOSIM_SET(machine.disk.hdd.seek_single)},
+    {"seek_boundary", integer(2, kU32Max), IOSIM_SET(machine.disk.hdd.seek_boundary)},
+    {"seek_a", duration("3.24ms"), IOSIM_SET(machine.disk.hdd.seek_a)},
+    {"seek_b", duration("0.4ms"), IOSIM_SET(machine.disk.hdd.seek_b)},
+    {"seek_c", duration("8ms"), IOSIM_SET(machine.disk.hdd.seek_c)},
+    {"seek_e", duration("8us"), IOSIM_SET(machine.disk.hdd.seek_e)},
+    {"head_switch", duration("1.6ms"), IOSIM_SET(machine.disk.hdd.head_switch)},
+    {"track_buffer", size("128KiB", 0, 16 * kMiB),
+     [](Draft& d, Value& v) { d.track_buffer = v.number; }},
+    // Solid-state drive.
+    {"page_size", size("4KiB", 512, 64 * kKiB), IOSIM_SET(machine.disk.ssd.page_bytes)},
+    {"channels", integer(1, 64), IOSIM_SET(machine.disk.ssd.channels)},
+    {"dies_per_channel", integer(1, 64), IOSIM_SET(machine.disk.ssd.dies_per_channel)},
+    {"pages_per_die", integer(1, kNoLimit >> 20), IOSIM_SET(machine.disk.ssd.pages_per_die)},
+    {"read_latency", duration("50us"), IOSIM_SET(machine.disk.ssd.read_latency)},
+    {"program_latency", duration("500us"), IOSIM_SET(machine.disk.ssd.program_latency)},
+    {"channel_bandwidth",
+     {Kind::kBandwidth, 8, kNoLimit, "400MB/s"},
+     IOSIM_SET_BYTES_PER_S(machine.disk.ssd.channel_bandwidth)},
+    {"bandwidth",
+     {Kind::kBandwidth, 8, kNoLimit, "1GB/s"},
+     IOSIM_SET_BYTES_PER_S(machine.disk.ssd.bandwidth)},
+};
+
+// A latency, stored in the draft until the distribution can be built.
+#define IOSIM_LATENCY(member) [](Draft& d, Value& v) { d.member = static_cast<Ns>(v.number); }
+
+const Field<Draft> kServerFields[] = {
+    {"latency", choice(&latency_kinds), [](Draft& d, Value& v) { d.server_kind = v.number; }},
+    {"mean", duration("50ms"), IOSIM_LATENCY(server_mean)},
+    {"min", duration("10ms"), IOSIM_LATENCY(server_min)},
+    {"max", duration("90ms"), IOSIM_LATENCY(server_max)},
+    {"stddev", duration("10ms"), IOSIM_LATENCY(server_stddev)},
+};
+
+#undef IOSIM_LATENCY
+
+const Field<Draft> kNicFields[] = {
+    {"bandwidth",
+     {Kind::kBandwidth, 8, kNoLimit, "100Mbit/s"},
+     [](Draft& d, Value& v) { d.s.machine.nic.bandwidth = v.number / 8; }},
+    {"link_latency", duration("100us"), IOSIM_SET(machine.nic.link_latency)},
+    {"max_in_flight", integer(1, 1'000'000), IOSIM_SET(machine.nic.max_in_flight)},
+    {"max_transfer", size("1MiB", 1, 64 * kMiB), IOSIM_SET(machine.nic.max_transfer)},
+    {"dma_burst", size("64B", 1, 64 * kKiB), IOSIM_SET(machine.nic.dma_burst)},
+    table("server", kServerFields),
 };
 
 const Field<Draft> kDmaFields[] = {
     {"channels", integer(1, 8), IOSIM_SET(machine.dma_channels)},
     {"burst", size("64B", 1, 64 * kKiB), IOSIM_SET(machine.dma_burst)},
+    {"mode", choice(&dma_modes), [](Draft& d, Value& v) { d.s.machine.dma_burst_mode = v.number; }},
+};
+
+const Field<Draft> kInterruptFields[] = {
+    {"routing", choice(&irq_routings),
+     [](Draft& d, Value& v) { d.s.machine.irq_routing = static_cast<IrqRouting>(v.number); }},
+    {"priority", choice(&irq_priorities),
+     [](Draft& d, Value& v) { d.s.machine.irq_priority = static_cast<IrqPriority>(v.number); }},
 };
 
 const Field<Draft> kMachineFields[] = {
@@ -208,6 +298,8 @@ const Field<Draft> kMachineFields[] = {
     table("bus", kBusFields),
     table("disk", kDiskFields),
     table("dma", kDmaFields),
+    table("nic", kNicFields),
+    table("interrupts", kInterruptFields),
 };
 
 const Field<Draft> kCostFields[] = {
@@ -226,14 +318,20 @@ const Field<Draft> kKernelFields[] = {
     {"mode", choice(&sched_modes),
      [](Draft& d, Value& v) { d.s.kernel.mode = static_cast<SchedMode>(v.number); }},
     {"quantum", positive_duration("10ms"), IOSIM_SET(kernel.quantum)},
+    {"timer", choice(&timer_modes),
+     [](Draft& d, Value& v) { d.s.kernel.timer = static_cast<TimerMode>(v.number); }},
+    {"tick", positive_duration("1ms"), IOSIM_SET(kernel.tick)},
     {"disk_driver", choice(&disk_drivers),
-     [](Draft& d, Value& v) { d.s.kernel.disk_io = static_cast<DiskIoMode>(v.number); }},
+     [](Draft& d, Value& v) { d.s.kernel.io.transfer = static_cast<TransferMode>(v.number); }},
+    {"completion", choice(&completion_modes),
+     [](Draft& d, Value& v) { d.s.kernel.io.completion = static_cast<CompletionMode>(v.number); }},
+    {"poll_interval", duration("10us"), IOSIM_SET(kernel.io.poll_interval)},
     {"pio_word",
      {.kind = Kind::kSize,
       .example = "4B",
       .accept = &is_pio_word,
       .requirement = "1B, 2B, 4B or 8B"},
-     IOSIM_SET(kernel.pio_word_bytes)},
+     IOSIM_SET(kernel.io.pio_word_bytes)},
     table("costs", kCostFields),
 };
 
@@ -241,6 +339,7 @@ const Field<Draft> kLimitsFields[] = {
     {"sim_time", positive_duration("3600s"), IOSIM_SET(limits.sim_time)},
 };
 
+#undef IOSIM_SET_BYTES_PER_S
 #undef IOSIM_SET
 
 // Keys that the checks across keys look at (dotted paths from the top level).
@@ -249,10 +348,12 @@ constexpr std::string_view kCylindersKey = "machine.disk.cylinders";
 constexpr std::string_view kHeadsKey = "machine.disk.heads";
 constexpr std::string_view kSectorsPerTrackKey = "machine.disk.sectors_per_track";
 constexpr std::string_view kSectorSizeKey = "machine.disk.sector_size";
-constexpr std::string_view kTrackToTrackKey = "machine.disk.track_to_track_seek";
-constexpr std::string_view kFullStrokeKey = "machine.disk.full_stroke_seek";
+constexpr std::string_view kTrackBufferKey = "machine.disk.track_buffer";
+constexpr std::string_view kPageSizeKey = "machine.disk.page_size";
 constexpr std::string_view kMaxTransferKey = "machine.disk.max_transfer";
 constexpr std::string_view kQuantumKey = "kernel.quantum";
+constexpr std::string_view kServerKey = "machine.nic.server.latency";
+constexpr std::string_view kNicMaxTransferKey = "machine.nic.max_transfer";
 constexpr std::string_view kSimTimeKey = "limits.sim_time";
 
 // ===========================================================================
@@ -291,6 +392,8 @@ std::string_view quantity_noun(Kind kind) {
       return "size";
     case Kind::kFrequency:
       return "frequency";
+    case Kind::kBandwidth:
+      return "bandwidth";
     default:
       return "rotation speed";
   }
@@ -307,6 +410,7 @@ std::string exact_text(Kind kind, std::uint64_t n) {
   static constexpr UnitName kSizes[] = {
       {kTiB, "TiB"}, {1ULL << 30, "GiB"}, {kMiB, "MiB"}, {kKiB, "KiB"}};
   static constexpr UnitName kFrequencies[] = {{kGHz, "GHz"}, {kMHz, "MHz"}, {1'000, "kHz"}};
+  static constexpr UnitName kBandwidths[] = {{kGHz, "Gbit/s"}, {kMHz, "Mbit/s"}, {1'000, "kbit/s"}};
   std::span<const UnitName> units;
   std::string_view base;
   switch (kind) {
@@ -321,6 +425,9 @@ std::string exact_text(Kind kind, std::uint64_t n) {
       break;
     case Kind::kRpm:
       base = "rpm";
+      break;
+    case Kind::kBandwidth:
+      units = kBandwidths, base = "bit/s";
       break;
     default:
       break;
@@ -572,10 +679,13 @@ class Loader {
   bool read_quantity(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_program(const toml::node& node, Value& value);
 
-  void check_seeks();
-  void check_max_transfer();
+  void check_sector_multiples();
+  std::optional<std::uint64_t> whole_sectors(std::optional<std::uint64_t> bytes,
+                                             std::string_view key, std::string_view name);
+  void check_server();
   void check_quantum();
   void check_programs();
+  std::uint64_t disk_capacity() const;
   void check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity);
 
   std::string source_;
@@ -705,8 +815,8 @@ LoadResult Loader::run(const std::vector<std::string>& overrides) {
       apply_override(*parsed.table, overrides[i], static_cast<int>(i) + 1);
     }
     read_table<Draft>(*parsed.table, kRootFields, draft_, Scope{});
-    check_seeks();
-    check_max_transfer();
+    check_sector_multiples();
+    check_server();
     check_quantum();
     check_programs();
   }
@@ -1027,6 +1137,8 @@ std::optional<std::uint64_t> parse_quantity(Kind kind, std::string_view text, un
       return units::parse_size_bytes(text, error);
     case Kind::kFrequency:
       return units::parse_frequency_hz(text, error);
+    case Kind::kBandwidth:
+      return units::parse_bandwidth_bits(text, error);
     default:
       return units::parse_rpm(text, error);
   }
@@ -1090,30 +1202,63 @@ bool Loader::read_program(const toml::node& node, Value& value) {
 // ---------------------------------------------------------------------------
 // Checks across keys (each skipped when a key it needs already has an error)
 
-void Loader::check_seeks() {
-  if (bad({kTrackToTrackKey, kFullStrokeKey})) return;
-  const HddParams& hdd = draft_.s.machine.disk.hdd;
-  if (hdd.full_stroke >= hdd.track_to_track) return;
-  const Diagnostic where =
-      where_.count(kFullStrokeKey) ? at_key(kFullStrokeKey) : at_key(kTrackToTrackKey);
-  error(where,
-        fmt::format("'full_stroke_seek' ({}) must not be shorter than "
-                    "'track_to_track_seek' ({})",
-                    exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.full_stroke)),
-                    exact_text(Kind::kDuration, static_cast<std::uint64_t>(hdd.track_to_track))));
+// Sizes the disk counts in sectors: the staging buffer, the read-ahead
+// buffer, an SSD page. Returns the sector count, or nullopt after an error.
+std::optional<std::uint64_t> Loader::whole_sectors(std::optional<std::uint64_t> bytes,
+                                                   std::string_view key, std::string_view name) {
+  if (!bytes || bad({kSectorSizeKey})) return std::nullopt;
+  const std::uint32_t sector = draft_.s.machine.disk.sector_bytes();
+  if (*bytes % sector == 0) return *bytes / sector;
+  error(at_key(key), fmt::format("'{}' must be a whole number of sectors ({} each), got {}", name,
+                                 exact_text(Kind::kSize, sector), exact_text(Kind::kSize, *bytes)));
+  return std::nullopt;
 }
 
-void Loader::check_max_transfer() {
-  if (!draft_.max_transfer || bad({kSectorSizeKey})) return;
-  const std::uint64_t bytes = *draft_.max_transfer;
-  const std::uint32_t sector = draft_.s.machine.disk.hdd.sector_bytes;
-  if (bytes % sector != 0) {
-    error(at_key(kMaxTransferKey),
-          fmt::format("'max_transfer' must be a whole number of sectors ({} each), got {}",
-                      exact_text(Kind::kSize, sector), exact_text(Kind::kSize, bytes)));
-    return;
+void Loader::check_sector_multiples() {
+  DiskControllerParams& disk = draft_.s.machine.disk;
+  if (auto n = whole_sectors(draft_.max_transfer, kMaxTransferKey, "max_transfer"))
+    disk.max_sectors = static_cast<std::uint32_t>(*n);
+  if (auto n = whole_sectors(draft_.track_buffer, kTrackBufferKey, "track_buffer"))
+    disk.hdd.track_buffer = static_cast<std::uint32_t>(*n);
+  if (!bad({kPageSizeKey})) whole_sectors(disk.ssd.page_bytes, kPageSizeKey, "page_size");
+}
+
+// The server's latency distribution needs the parameters of its kind.
+void Loader::check_server() {
+  const Draft& d = draft_;
+  const auto kind = static_cast<LatencyDistribution::Kind>(d.server_kind);
+  auto need = [this](const std::optional<Ns>& value, std::string_view key, std::string_view what) {
+    if (!value)
+      error(at_key(kServerKey),
+            fmt::format("a {} server latency needs '{}' in [machine.nic.server]", what, key));
+    return value.has_value();
+  };
+  NicParams& nic = draft_.s.machine.nic;
+  switch (kind) {
+    case LatencyDistribution::Kind::kFixed:
+      if (d.server_mean) nic.server = LatencyDistribution::fixed(*d.server_mean);
+      break;
+    case LatencyDistribution::Kind::kUniform:
+      if (!need(d.server_min, "min", "uniform") || !need(d.server_max, "max", "uniform")) return;
+      if (*d.server_min > *d.server_max) {
+        error(at_key("machine.nic.server.max"),
+              fmt::format("'max' ({}) must not be less than 'min' ({})",
+                          exact_text(Kind::kDuration, static_cast<std::uint64_t>(*d.server_max)),
+                          exact_text(Kind::kDuration, static_cast<std::uint64_t>(*d.server_min))));
+        return;
+      }
+      nic.server = LatencyDistribution::uniform(*d.server_min, *d.server_max);
+      break;
+    case LatencyDistribution::Kind::kNormal:
+      if (!need(d.server_mean, "mean", "normal") || !need(d.server_stddev, "stddev", "normal"))
+        return;
+      nic.server = LatencyDistribution::normal(*d.server_mean, *d.server_stddev);
+      break;
+    case LatencyDistribution::Kind::kExponential:
+      if (!need(d.server_mean, "mean", "exponential")) return;
+      nic.server = LatencyDistribution::exponential(*d.server_mean);
+      break;
   }
-  draft_.s.machine.disk.max_sectors = static_cast<std::uint32_t>(bytes / sector);
 }
 
 void Loader::check_quantum() {
@@ -1134,7 +1279,9 @@ void Loader::check_quantum() {
 }
 
 void Loader::check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity) {
-  const std::string_view verb = op.kind == OpKind::kRead ? "read" : "write";
+  const std::string_view verb = op.kind == OpKind::kRead    ? "read"
+                                : op.kind == OpKind::kWrite ? "write"
+                                                            : "fetch";
   const Diagnostic where{source_, op.line, op.column, {}};
   if (op.lba && (*op.lba >= capacity || sectors > capacity - *op.lba)) {
     error(where, fmt::format("{} at lba {} for {} sector{} runs past the end of the disk ({} "
@@ -1148,28 +1295,44 @@ void Loader::check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t c
   }
 }
 
+// Sectors on the disk the scenario describes, whichever kind it is.
+std::uint64_t Loader::disk_capacity() const {
+  const DiskControllerParams& disk = draft_.s.machine.disk;
+  if (disk.kind == DiskKind::kSsd) {
+    const SsdParams& ssd = disk.ssd;
+    const std::uint64_t pages =
+        saturating_mul(saturating_mul(ssd.channels, ssd.dies_per_channel), ssd.pages_per_die);
+    return saturating_mul(pages, ssd.page_bytes / ssd.sector_bytes);
+  }
+  const HddParams& hdd = disk.hdd;
+  return saturating_mul(saturating_mul(hdd.cylinders, hdd.heads), hdd.sectors_per_track);
+}
+
 // Disk bounds and RAM: each thread gets a buffer as large as its largest
 // transfer (whole sectors, page-aligned), above the kernel's reserved MiB.
 void Loader::check_programs() {
-  if (bad({kCylindersKey, kHeadsKey, kSectorsPerTrackKey, kSectorSizeKey, kRamKey})) return;
-  const HddParams& hdd = draft_.s.machine.disk.hdd;
-  const std::uint64_t capacity =
-      saturating_mul(saturating_mul(hdd.cylinders, hdd.heads), hdd.sectors_per_track);
+  if (bad({kCylindersKey, kHeadsKey, kSectorsPerTrackKey, kSectorSizeKey, kPageSizeKey, kRamKey}))
+    return;
+  const std::uint64_t capacity = disk_capacity();
+  const std::uint32_t sector_bytes = draft_.s.machine.disk.sector_bytes();
   const std::uint64_t ram = draft_.s.machine.ram_bytes;
   std::uint64_t buffers = 0;
   bool too_large = false;
   for (const ProcessSpec& process : draft_.s.processes) {
     for (const ThreadSpec& thread : process.threads) {
-      std::uint64_t largest = 0;
       for (const Op& op : thread.program.ops) {
-        if (op.kind != OpKind::kRead && op.kind != OpKind::kWrite) continue;
-        const std::uint64_t sectors = round_up(op.bytes, hdd.sector_bytes) / hdd.sector_bytes;
-        check_transfer(op, sectors, capacity);
+        if (op.kind == OpKind::kFetch && op.bytes > draft_.s.machine.nic.max_transfer &&
+            !bad({kNicMaxTransferKey})) {
+          error({source_, op.line, op.column, {}},
+                fmt::format("fetch of {} is larger than the network card's max_transfer ({})",
+                            exact_text(Kind::kSize, op.bytes),
+                            exact_text(Kind::kSize, draft_.s.machine.nic.max_transfer)));
+        }
+        if (transfer_bytes(op, sector_bytes) == 0) continue;
+        check_transfer(op, round_up(op.bytes, sector_bytes) / sector_bytes, capacity);
         too_large = too_large || op.bytes > ram;
-        largest = std::max(largest,
-                           round_up(saturating_mul(sectors, hdd.sector_bytes), kBufferAlignment));
       }
-      buffers = saturating_add(buffers, largest);
+      buffers = saturating_add(buffers, io_buffer_bytes(thread.program, sector_bytes));
     }
   }
   if (too_large || buffers <= ram - kKernelReserved) return;

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
+#include "devices/bus.h"
 #include "devices/bus_access.h"
 
 namespace iosim {
@@ -37,6 +40,38 @@ Ns Core::run_user(Ns duration) {
   sc_core::wait(to_sc(duration), cpu_.irq[static_cast<std::size_t>(id_)].posedge_event());
   Ns ran = now_ns() - start;
   return duration - ran;
+}
+
+Ns Core::run_user(Ns duration, double mem_share) {
+  if (!(mem_share > 0)) return run_user(duration);  // (also for NaN)
+  const double share = std::min(mem_share, 1.0);
+  enter(CoreMode::kUser);
+  if (duration <= 0) return 0;
+  auto& socket = cpu_.bus[static_cast<std::size_t>(id_)];
+  const sc_core::sc_event& irq = cpu_.irq[static_cast<std::size_t>(id_)].posedge_event();
+  Ns left = duration;
+  while (left > 0) {
+    Ns n = std::min(cpu_.mem_slice(), left);
+    Ns m = static_cast<Ns>(std::llround(share * static_cast<double>(n)));
+    Ns c = n - m;
+    if (c > 0) {
+      if (irq_pending()) return left;
+      Ns start = now_ns();
+      sc_core::wait(to_sc(c), irq);
+      Ns ran = now_ns() - start;
+      left -= ran;
+      if (ran < c) return left;
+    }
+    if (m > 0) {
+      if (irq_pending()) return left;
+      Ns start = now_ns();
+      Ns unfinished = bus_stream(socket, m, &irq);
+      left -= m - unfinished;
+      mem_stall_ += (now_ns() - start) - (m - unfinished);
+      if (unfinished > 0) return left;
+    }
+  }
+  return 0;
 }
 
 void Core::idle_until_irq() {
@@ -77,6 +112,11 @@ Cpu::Cpu(sc_core::sc_module_name name, int cores, std::uint64_t clock_hz)
     cores_.push_back(std::make_unique<Core>(*this, i));
     sc_core::sc_spawn(sc_core::sc_bind(&Cpu::core_main, this, i), fmt::format("core{}", i).c_str());
   }
+}
+
+void Cpu::set_mem_slice(Ns slice) {
+  if (slice <= 0) throw std::invalid_argument("mem_slice must be > 0");
+  mem_slice_ = slice;
 }
 
 Ns Cpu::cycles_to_ns(std::uint64_t cycles) const {

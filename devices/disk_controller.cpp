@@ -12,8 +12,11 @@ DiskController::DiskController(sc_core::sc_module_name name, DiskControllerParam
     : sc_module(name),
       p_(params),
       hdd_(params.hdd),
-      image_(hdd_.capacity_sectors(), params.hdd.sector_bytes),
-      staging_(std::size_t{params.max_sectors} * params.hdd.sector_bytes) {
+      ssd_(params.ssd),
+      scheduler_(params.policy),
+      image_(params.kind == DiskKind::kHdd ? hdd_.capacity_sectors() : ssd_.capacity_sectors(),
+             params.sector_bytes()),
+      staging_(std::size_t{params.max_sectors} * params.sector_bytes()) {
   if (p_.queue_depth < 1 || p_.max_sectors < 1)
     throw std::invalid_argument("disk controller needs a queue and a buffer");
   auto field = [this](const char* reg, std::uint64_t offset, std::uint64_t* value) {
@@ -48,8 +51,7 @@ DiskController::DiskController(sc_core::sc_module_name name, DiskControllerParam
 }
 
 void DiskController::doorbell(std::uint64_t tag) {
-  std::size_t in_use = queue_.size() + (working_ ? 1 : 0);
-  refused_ = in_use >= p_.queue_depth;
+  refused_ = in_use() >= p_.queue_depth;
   if (refused_) return;
   Command c = next_;
   c.tag = tag;
@@ -60,73 +62,171 @@ void DiskController::doorbell(std::uint64_t tag) {
 
 std::uint64_t DiskController::status() const {
   std::uint64_t s = 0;
-  if (working_ || !queue_.empty()) s |= kBusy;
+  if (in_use() > 0) s |= kBusy;
   if (drq_) s |= kDrq;
-  if (queue_.size() + (working_ ? 1 : 0) >= p_.queue_depth) s |= kFull;
+  if (in_use() >= p_.queue_depth) s |= kFull;
   if (refused_) s |= kError;
   if (!completions_.empty()) s |= kDone;
   return s;
 }
 
-// The firmware loop: one command at a time, first come first served.
 void DiskController::firmware() {
+  if (p_.kind == DiskKind::kSsd) {
+    run_ssd();
+  } else {
+    run_hdd();
+  }
+}
+
+// The firmware takes a command off the queue: from now until it completes, the
+// controller is busy with it (the disk's busy_ns counts time with any taken).
+DiskController::Command DiskController::take(std::size_t index) {
+  auto it = queue_.begin() + static_cast<std::ptrdiff_t>(index);
+  Command c = std::move(*it);
+  queue_.erase(it);
+  queued_.set(queue_.size());
+  if (taken_++ == 0) busy_since_ = now_ns();
+  in_flight_.set(taken_);
+  return c;
+}
+
+void DiskController::finish(const Command& c, bool ok) {
+  ++stats_.requests;
+  if (ok) stats_.bytes += c.count * sector_bytes();
+  if (--taken_ == 0) stats_.busy_ns += now_ns() - busy_since_;
+  in_flight_.set(taken_);
+  completions_.push_back((c.tag << 1) | (ok ? 0 : 1));
+  if (c.flags & kFlagIrq) irq.pulse();
+}
+
+bool DiskController::valid(const Command& c) const {
+  return (c.op == kRead || c.op == kWrite) && c.count >= 1 && c.count <= p_.max_sectors &&
+         c.lba <= image_.sectors() && c.count <= image_.sectors() - c.lba;
+}
+
+// Decoding and validating a command is the firmware's own work, on no CPU core.
+bool DiskController::decode(const Command& c) {
+  state_.set(kDecode);
+  sc_core::wait(to_sc(p_.overhead));
+  return valid(c);
+}
+
+bool DiskController::from_host(const Command& c, std::span<std::uint8_t> staged) {
+  if (c.flags & kFlagDma) return dma_copy(c.addr, p_.buffer_base, staged.size());
+  pio_exchange(staged.size(), c.flags & kFlagIrq);
+  return true;
+}
+
+bool DiskController::to_host(const Command& c, std::span<std::uint8_t> staged) {
+  if (c.flags & kFlagDma) return dma_copy(p_.buffer_base, c.addr, staged.size());
+  pio_exchange(staged.size(), c.flags & kFlagIrq);
+  return true;
+}
+
+// ---- HDD mode: one command at a time, in the order the queue policy picks ----
+
+void DiskController::run_hdd() {
   for (;;) {
     while (queue_.empty()) {
       state_.set(kIdle);
       sc_core::wait(doorbell_ev_);
     }
-    Command c = queue_.front();
-    queue_.pop_front();
-    queued_.set(queue_.size());
-    working_ = true;
-    Ns began = now_ns();
-    bool ok = execute(c);
-    stats_.busy_ns += now_ns() - began;
-    ++stats_.requests;
-    if (ok) stats_.bytes += c.count * p_.hdd.sector_bytes;
-    working_ = false;
-    completions_.push_back((c.tag << 1) | (ok ? 0 : 1));
-    if (c.flags & kFlagIrq) irq.pulse();
+    Command c = take(next_for_hdd());
+    finish(c, execute_hdd(c));
   }
 }
 
-bool DiskController::execute(const Command& c) {
-  state_.set(kDecode);
-  sc_core::wait(to_sc(p_.overhead));
-  bool valid = (c.op == kRead || c.op == kWrite) && c.count >= 1 && c.count <= p_.max_sectors &&
-               c.lba <= image_.sectors() && c.count <= image_.sectors() - c.lba;
-  if (!valid) return false;
-  std::uint64_t bytes = c.count * p_.hdd.sector_bytes;
-  std::span<std::uint8_t> data(staging_.data(), bytes);
-  bool dma = c.flags & kFlagDma;
+std::size_t DiskController::next_for_hdd() {
+  std::vector<QueueEntry> waiting;
+  const std::uint64_t last = image_.sectors() - 1;
+  for (const Command& c : queue_) {
+    bool ok = valid(c);  // an invalid command touches no sector and goes nowhere special
+    waiting.push_back({hdd_.cylinder_of(ok ? c.lba : std::min(c.lba, last)), ok ? c.lba : 0,
+                       ok ? c.count : 0, c.op == kWrite});
+  }
+  return scheduler_.pick(waiting, head_cylinder_);
+}
+
+bool DiskController::execute_hdd(const Command& c) {
+  if (!decode(c)) return false;
+  std::span<std::uint8_t> staged(staging_.data(), c.count * sector_bytes());
   if (c.op == kWrite) {  // fetch the data first, then put it on the platter
-    if (dma) {
-      if (!dma_copy(c.addr, p_.buffer_base, bytes)) return false;
-    } else {
-      pio_exchange(bytes);
-    }
-    media(c);
-    image_.write(c.lba, c.count, data);
+    if (!from_host(c, staged)) return false;
+    platter(c);
+    image_.write(c.lba, c.count, staged);
     return true;
   }
-  media(c);
-  image_.read(c.lba, c.count, data);
-  if (dma) return dma_copy(p_.buffer_base, c.addr, bytes);
-  pio_exchange(bytes);
-  return true;
+  if (!track_buffer_.holds(now_ns(), c.lba, c.count)) platter(c);
+  image_.read(c.lba, c.count, staged);
+  return to_host(c, staged);
 }
 
-void DiskController::media(const Command& c) {
+// Seek, rotate and transfer, track by track, as HddModel::plan works them out.
+void DiskController::platter(const Command& c) {
+  if (c.op == kWrite) track_buffer_.before_write(now_ns(), c.lba, c.count);
   HddAccess a = hdd_.plan(now_ns(), head_cylinder_, c.lba, c.count);
-  state_.set(kSeek);
-  sc_core::wait(to_sc(a.seek));
-  cylinder_.set(hdd_.cylinder_of(c.lba));
-  state_.set(kRotate);
-  sc_core::wait(to_sc(a.rotate));
-  state_.set(kTransfer);
-  sc_core::wait(to_sc(a.transfer));
+  for (const HddStep& step : a.steps) {
+    static constexpr State kStateOf[] = {kSeek, kHeadSwitch, kRotate, kTransfer};
+    state_.set(kStateOf[step.phase]);
+    sc_core::wait(to_sc(step.time));
+    cylinder_.set(step.cylinder);
+  }
   head_cylinder_ = a.cylinder;
-  cylinder_.set(a.cylinder);
+  if (c.op == kRead) track_buffer_.after_read(now_ns(), c.lba, c.count);
+}
+
+// ---- SSD mode: several commands on the medium at once ----
+
+// One firmware, two kinds of work: deliver a command whose flash work is done
+// (first, to free its slot), or decode the next command and put it on the
+// medium. Otherwise sleep until the next completion is due or a doorbell rings.
+void DiskController::run_ssd() {
+  for (;;) {
+    if (!on_medium_.empty() && on_medium_.begin()->first.first <= now_ns()) {
+      Command c = std::move(on_medium_.begin()->second);
+      on_medium_.erase(on_medium_.begin());
+      deliver_ssd(c);
+    } else if (!queue_.empty()) {
+      start_ssd(take(0));
+    } else {
+      state_.set(kIdle);
+      if (on_medium_.empty()) {
+        sc_core::wait(doorbell_ev_);
+      } else {
+        sc_core::wait(to_sc(on_medium_.begin()->first.first - now_ns()), doorbell_ev_);
+      }
+    }
+  }
+}
+
+// The command takes effect on the image now, in doorbell order: a write's
+// bytes are stored, a read's are copied out, so commands that overlap see each
+// other as if they ran one after another. The medium's timing decides only
+// when each completes.
+void DiskController::start_ssd(Command c) {
+  if (!decode(c)) return finish(c, false);
+  std::span<std::uint8_t> staged(staging_.data(), c.count * sector_bytes());
+  Ns done = 0;
+  if (c.op == kWrite) {
+    if (!from_host(c, staged)) return finish(c, false);
+    image_.write(c.lba, c.count, staged);
+    done = ssd_.write(now_ns(), c.lba, c.count);
+  } else {
+    c.data.resize(staged.size());
+    image_.read(c.lba, c.count, c.data);
+    done = ssd_.read(now_ns(), c.lba, c.count);
+  }
+  on_medium_.emplace(std::pair{done, medium_seq_++}, std::move(c));
+}
+
+void DiskController::deliver_ssd(const Command& c) {
+  bool ok = true;
+  if (c.op == kRead) {
+    std::span<std::uint8_t> staged(staging_.data(), c.data.size());
+    std::copy(c.data.begin(), c.data.end(), staged.begin());
+    ok = to_host(c, staged);
+  }
+  finish(c, ok);
 }
 
 // Programs the DMA channel over the bus (the firmware is a bus master) and
@@ -136,9 +236,11 @@ bool DiskController::dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_
   state_.set(kDma);
   std::uint64_t base = p_.dma_regs;
   std::uint64_t expected = dma_dones_ + 1;
-  bool ok =
-      bus_write(bus, base + DmaEngine::kSrc, src) && bus_write(bus, base + DmaEngine::kDst, dst) &&
-      bus_write(bus, base + DmaEngine::kLen, bytes) && bus_write(bus, base + DmaEngine::kCtrl, 1);
+  bool ok = bus_write(bus, base + DmaEngine::kSrc, src) &&
+            bus_write(bus, base + DmaEngine::kDst, dst) &&
+            bus_write(bus, base + DmaEngine::kLen, bytes) &&
+            bus_write(bus, base + DmaEngine::kCtrl,
+                      DmaEngine::kStart | (p_.dma_burst_mode ? DmaEngine::kBurstMode : 0));
   if (!ok) return false;
   while (dma_dones_ < expected)
     sc_core::wait(dma_ev_);
@@ -151,12 +253,15 @@ void DiskController::count_dma_done() {
   dma_ev_.notify();
 }
 
-// Programmed I/O: raise DRQ and wait while the host moves every byte through DATA.
-void DiskController::pio_exchange(std::uint64_t bytes) {
+// Programmed I/O: raise DRQ and wait while the host moves every byte through
+// DATA. With `interrupt`, DRQ rising is announced by a pulse too, so a driver
+// can copy in its interrupt handler instead of polling STATUS.
+void DiskController::pio_exchange(std::uint64_t bytes, bool interrupt) {
   state_.set(kPio);
   pio_pos_ = 0;
   pio_end_ = bytes;
   drq_ = true;
+  if (interrupt) irq.pulse();
   while (pio_pos_ < pio_end_)
     sc_core::wait(pio_ev_);
   drq_ = false;

@@ -1,27 +1,40 @@
 // The disk controller: a small computer of its own. Its firmware (one
-// SC_THREAD) takes commands from a queue, moves the disk's head and waits for
-// the platter (HddModel), stages the sectors in its own buffer, and then
-// either hands them to the DMA engine or serves them word by word through the
-// DATA register (programmed I/O). It pulses its interrupt line when a command
-// completes, if asked to. None of this time is spent by a CPU core.
+// SC_THREAD) takes commands from a queue, runs them on the medium (a hard
+// disk, HddModel, or a solid-state drive, SsdModel), stages the sectors in its
+// own buffer, and then either hands them to the DMA engine or serves them word
+// by word through the DATA register (programmed I/O). It pulses its interrupt
+// line when a command completes (and, for PIO, when DRQ rises), if asked to.
+// None of this time is spent by a CPU core: decoding a command (`overhead`) is
+// the firmware's own work.
+//
+//   HDD mode: one command at a time; the queue policy (FCFS, SSTF, LOOK;
+//             devices/disk_queue.h) picks which waiting command goes next.
+//   SSD mode: up to queue_depth commands at once. The firmware decodes them
+//             one by one (FCFS) and reserves flash dies, channels and the host
+//             link for each (SsdModel); each completes at its own time, so
+//             completions can come OUT OF ORDER. COMPLETE returns tags in the
+//             order the commands completed.
+// In both modes the disk behaves as if commands took effect in doorbell
+// order: a read returns the data of every write rung before it.
 //
 // Registers (64-bit):
 //   0x00 CMD       rw  1 = read, 2 = write
 //   0x08 LBA       rw  first sector
-//   0x10 COUNT     rw  sectors (1 .. buffer size / sector size)
+//   0x10 COUNT     rw  sectors (1 .. max_sectors)
 //   0x18 ADDR      rw  RAM bus address the DMA engine copies to/from
 //   0x20 FLAGS     rw  bit 0: use DMA (else PIO); bit 1: interrupt on completion
+//                      and, in PIO mode, also when DRQ rises (data ready / room)
 //   0x28 DOORBELL  wo  queues CMD/LBA/COUNT/ADDR/FLAGS under the written tag;
 //                      refused (STATUS.ERROR) when the queue is full
 //   0x30 STATUS    ro  bit 0 BUSY   a command is queued or in progress
 //                      bit 1 DRQ    PIO: data ready to read / room to write
-//                      bit 2 FULL   the command queue is full
+//                      bit 2 FULL   queue_depth commands are queued or in progress
 //                      bit 3 ERROR  the last doorbell was refused
 //                      bit 4 DONE   a completion is waiting in COMPLETE
 //   0x38 DATA      rw  PIO data port: each access moves the next 1/2/4/8 bytes
 //   0x40 COMPLETE  ro  pops the oldest completion: (tag << 1) | failed, or
 //                      kNoCompletion when none is waiting
-//   0x48 QDEPTH    ro  command queue capacity
+//   0x48 QDEPTH    ro  command queue capacity (queue_depth)
 // The staging buffer is also mapped on the bus (socket `buffer`), which is
 // where the DMA engine reads from and writes to.
 #pragma once
@@ -33,24 +46,39 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "devices/disk_image.h"
+#include "devices/disk_queue.h"
 #include "devices/hdd_model.h"
 #include "devices/irq_source.h"
 #include "devices/register_bank.h"
+#include "devices/ssd_model.h"
 #include "sim/device_stats.h"
 #include "sim/probe.h"
 
 namespace iosim {
 
+enum class DiskKind { kHdd, kSsd };
+
 struct DiskControllerParams {
-  HddParams hdd;
-  Ns overhead = 50'000;           // per-command firmware processing, 50 us
-  std::uint32_t queue_depth = 4;  // commands the controller accepts at once
-  std::uint32_t max_sectors = 256;
-  std::uint64_t dma_regs = 0;     // bus address of the DMA channel the firmware uses
-  std::uint64_t buffer_base = 0;  // bus address where the staging buffer is mapped
+  DiskKind kind = DiskKind::kHdd;
+  HddParams hdd;                            // the medium when kind == kHdd (HP 97560 defaults)
+  SsdParams ssd;                            // the medium when kind == kSsd
+  QueuePolicy policy = QueuePolicy::kFcfs;  // HDD: which waiting command next; SSD: always FCFS
+  Ns overhead = 2'200'000;          // firmware decode time per command: the HP 97560's 2.2 ms
+  std::uint32_t queue_depth = 4;    // commands accepted at once, counting those in progress
+  std::uint32_t max_sectors = 256;  // sectors per command; the staging buffer's size
+  std::uint64_t dma_regs = 0;       // bus address of the DMA channel the firmware uses
+  std::uint64_t buffer_base = 0;    // bus address where the staging buffer is mapped
+  bool dma_burst_mode = false;      // start DMA in burst mode (holds the bus) or cycle stealing
+
+  std::uint32_t sector_bytes() const {
+    return kind == DiskKind::kHdd ? hdd.sector_bytes : ssd.sector_bytes;
+  }
 };
 
 class DiskController : public sc_core::sc_module {
@@ -63,7 +91,7 @@ class DiskController : public sc_core::sc_module {
   static constexpr std::uint64_t kBusy = 1, kDrq = 2, kFull = 4, kError = 8, kDone = 16;
   static constexpr std::uint64_t kNoCompletion = ~std::uint64_t{0};
   // Firmware states, as traced.
-  enum State : std::uint64_t { kIdle, kDecode, kSeek, kRotate, kTransfer, kDma, kPio };
+  enum State : std::uint64_t { kIdle, kDecode, kSeek, kRotate, kTransfer, kDma, kPio, kHeadSwitch };
 
   tlm_utils::simple_target_socket<DiskController> regs{"regs"};
   tlm_utils::simple_target_socket<DiskController> buffer{"buffer"};
@@ -73,25 +101,44 @@ class DiskController : public sc_core::sc_module {
 
   DiskController(sc_core::sc_module_name name, DiskControllerParams params);
 
+  const DiskControllerParams& params() const { return p_; }
   const HddModel& hdd() const { return hdd_; }
+  const SsdModel& ssd() const { return ssd_; }
+  const TrackBuffer& track_buffer() const { return track_buffer_; }
+  // The medium of `kind`, as the host sees it.
+  std::uint64_t capacity_sectors() const { return image_.sectors(); }
+  std::uint32_t sector_bytes() const { return image_.sector_bytes(); }
   DiskImage& image() { return image_; }
   std::uint64_t buffer_bytes() const { return staging_.size(); }
   const DeviceStats& stats() const { return stats_; }
-  std::vector<Probe*> probes() { return {&state_, &cylinder_, &queued_}; }
+  std::vector<Probe*> probes() { return {&state_, &cylinder_, &queued_, &in_flight_}; }
 
  private:
   SC_HAS_PROCESS(DiskController);
 
   struct Command {
     std::uint64_t op, lba, count, addr, flags, tag;
+    std::vector<std::uint8_t> data;  // SSD: a read's bytes, kept until it is delivered
   };
 
   void firmware();
-  bool execute(const Command& c);
-  void media(const Command& c);
+  void run_hdd();
+  void run_ssd();
+  Command take(std::size_t index);
+  void finish(const Command& c, bool ok);
+  std::size_t next_for_hdd();
+  bool valid(const Command& c) const;
+  bool decode(const Command& c);
+  bool execute_hdd(const Command& c);
+  void platter(const Command& c);
+  void start_ssd(Command c);
+  void deliver_ssd(const Command& c);
+  bool from_host(const Command& c, std::span<std::uint8_t> staged);
+  bool to_host(const Command& c, std::span<std::uint8_t> staged);
   bool dma_copy(std::uint64_t src, std::uint64_t dst, std::uint64_t bytes);
-  void pio_exchange(std::uint64_t bytes);
+  void pio_exchange(std::uint64_t bytes, bool interrupt);
   void doorbell(std::uint64_t tag);
+  std::size_t in_use() const { return queue_.size() + taken_; }
   std::uint64_t status() const;
   std::uint64_t pio_read(unsigned width);
   void pio_write(std::uint64_t value, unsigned width);
@@ -101,13 +148,21 @@ class DiskController : public sc_core::sc_module {
 
   DiskControllerParams p_;
   HddModel hdd_;
+  SsdModel ssd_;
+  TrackBuffer track_buffer_{hdd_};
+  DiskQueue scheduler_;
   DiskImage image_;
   std::vector<std::uint8_t> staging_;
   RegisterBank bank_;
-  Command next_{};  // the registers being filled in
-  std::deque<Command> queue_;
+  Command next_{};             // the registers being filled in
+  std::deque<Command> queue_;  // rung, not yet taken by the firmware
+  // SSD: commands on the medium, by (completion time, order taken).
+  std::map<std::pair<Ns, std::uint64_t>, Command> on_medium_;
+  std::uint64_t medium_seq_ = 0;  // orders commands that complete in the same ns
   std::deque<std::uint64_t> completions_;
-  bool working_ = false, refused_ = false;
+  std::size_t taken_ = 0;  // taken by the firmware and not yet completed
+  Ns busy_since_ = 0;
+  bool refused_ = false;
   std::uint32_t head_cylinder_ = 0;
   std::uint64_t pio_pos_ = 0, pio_end_ = 0;
   bool drq_ = false;
@@ -117,6 +172,7 @@ class DiskController : public sc_core::sc_module {
   Probe state_{"disk", "firmware_state", 4};
   Probe cylinder_{"disk", "head_cylinder", 32};
   Probe queued_{"disk", "queue_depth", 8};
+  Probe in_flight_{"disk", "in_flight", 16};
 };
 
 }  // namespace iosim

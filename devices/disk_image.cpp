@@ -2,7 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 
 namespace iosim {
@@ -43,6 +49,61 @@ void DiskImage::write(std::uint64_t lba, std::uint64_t count, std::span<const st
     auto in = data.subspan(i * sector_bytes_, sector_bytes_);
     written_[lba + i].assign(in.begin(), in.end());
   }
+}
+
+namespace {
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw std::runtime_error(fmt::format("{} '{}': {}", what, path, std::strerror(errno)));
+}
+}  // namespace
+
+void DiskImage::load_file(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) fail("cannot open disk image", path);
+  struct stat st {};
+  if (fstat(fileno(f.get()), &st) != 0) fail("cannot read disk image", path);
+  const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+  if (size / sector_bytes_ > sectors_ ||
+      (size / sector_bytes_ == sectors_ && size % sector_bytes_ != 0))
+    throw std::runtime_error(
+        fmt::format("disk image '{}' is {} bytes, larger than the disk ({} sectors of {} B)", path,
+                    size, sectors_, sector_bytes_));
+  std::vector<std::uint8_t> sector(sector_bytes_);
+  for (std::uint64_t lba = 0; lba * sector_bytes_ < size; ++lba) {
+    std::fill(sector.begin(), sector.end(), 0);  // a short last sector ends in zeros
+    std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(sector_bytes_, size - lba * sector_bytes_));
+    errno = 0;
+    if (std::fread(sector.data(), 1, want, f.get()) != want) {
+      if (errno == 0) errno = EIO;  // the file shrank while we read it
+      fail("cannot read disk image", path);
+    }
+    written_[lba] = sector;
+  }
+}
+
+void DiskImage::save_file(const std::string& path) const {
+  const std::string temporary = path + ".tmp";
+  auto abandon = [&](const char* what, const std::string& name) {
+    int reason = errno;
+    std::remove(temporary.c_str());
+    errno = reason;
+    fail(what, name);
+  };
+  File f(std::fopen(temporary.c_str(), "wb"), &std::fclose);
+  if (!f) fail("cannot create disk image", temporary);
+  const std::uint64_t count = written_.empty() ? 0 : written_.rbegin()->first + 1;
+  std::vector<std::uint8_t> sector(sector_bytes_);
+  for (std::uint64_t lba = 0; lba < count; ++lba) {
+    read(lba, 1, sector);
+    if (std::fwrite(sector.data(), 1, sector.size(), f.get()) != sector.size())
+      abandon("cannot write disk image", temporary);
+  }
+  if (std::fflush(f.get()) != 0 || std::fclose(f.release()) != 0)
+    abandon("cannot write disk image", temporary);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) abandon("cannot save disk image", path);
 }
 
 }  // namespace iosim

@@ -11,7 +11,8 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
       lines("lines", static_cast<std::size_t>(hw_lines)),
       cpu_irq("cpu_irq", static_cast<std::size_t>(cores)),
       hw_lines_(hw_lines),
-      cores_(cores) {
+      cores_(cores),
+      lowest_(hw_lines + cores - 1) {
   if (hw_lines + cores > kMaxLines)
     throw std::invalid_argument(fmt::format("interrupt controller supports {} lines", kMaxLines));
   auto n = static_cast<std::size_t>(line_count());
@@ -19,11 +20,16 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
   pending_.assign(n, false);
   in_service_.assign(n, false);
   mask_.assign(n, false);
+  level_trigger_.assign(n, false);
   route_.assign(n, 0);
+  route_mode_.assign(n, kRouteFixed);
+  turn_.assign(n, 0);
+  target_.assign(n, 0);
+  server_.assign(n, -1);
   raised_.assign(n, 0);
   coalesced_.assign(n, 0);
   for (int c = 0; c < cores; ++c)
-    route_[static_cast<std::size_t>(ipi_line(c))] = c;
+    set_route(ipi_line(c), c);
   for (std::size_t l = 0; l < n; ++l)
     line_probes_.push_back(std::make_unique<Probe>("interrupts", fmt::format("irq{}", l), 1));
 
@@ -34,6 +40,7 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
               [this, w](unsigned) { return word_of(in_service_, w); });
   }
   for (std::size_t l = 0; l < n; ++l) {
+    const bool ipi = l >= static_cast<std::size_t>(hw_lines_);
     regs_.add(
         fmt::format("MASK{}", l), kMask + 8 * l, [this, l](unsigned) { return mask_[l] ? 1 : 0; },
         [this, l](std::uint64_t v, unsigned) {
@@ -44,9 +51,32 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
         fmt::format("ROUTE{}", l), kRoute + 8 * l,
         [this, l](unsigned) { return static_cast<std::uint64_t>(route_[l]); },
         [this, l](std::uint64_t v, unsigned) {
-          if (v < static_cast<std::uint64_t>(cores_)) route_[l] = static_cast<int>(v);
+          if (v < static_cast<std::uint64_t>(cores_)) {
+            route_[l] = static_cast<int>(v);
+            turn_[l] = route_[l];
+            // A fixed route moves a request that waits for delivery; one in
+            // service stays with the core that claimed it.
+            if (route_mode_[l] == kRouteFixed && pending_[l]) target_[l] = route_[l];
+          }
           update_outputs();
         });
+    regs_.add(
+        fmt::format("TRIGGER{}", l), kTrigger + 8 * l,
+        [this, l](unsigned) { return level_trigger_[l] ? kLevel : kEdge; },
+        ipi ? RegisterBank::WriteFn{}
+            : [this, l](std::uint64_t v, unsigned) { set_trigger(l, v); });
+    regs_.add(
+        fmt::format("ROUTE_MODE{}", l), kRouteMode + 8 * l,
+        [this, l](unsigned) { return static_cast<std::uint64_t>(route_mode_[l]); },
+        ipi ? RegisterBank::WriteFn{}
+            : [this, l](std::uint64_t v, unsigned) {
+                if (v > kRouteLeastBusy) return;
+                route_mode_[l] = static_cast<int>(v);
+                turn_[l] = route_[l];
+              });
+    regs_.add(fmt::format("TARGET{}", l), kTarget + 8 * l, [this, l](unsigned) {
+      return static_cast<std::uint64_t>(target(static_cast<int>(l)));
+    });
   }
   for (int c = 0; c < cores; ++c) {
     regs_.add(fmt::format("ACK{}", c), kAck + 16 * c, [this, c](unsigned) { return ack(c); });
@@ -56,6 +86,15 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
   regs_.add("SEND_IPI", kSendIpi, nullptr, [this](std::uint64_t v, unsigned) {
     if (v < static_cast<std::uint64_t>(cores_)) request(ipi_line(static_cast<int>(v)));
   });
+  regs_.add(
+      "PRIORITY_MODE", kPriorityMode, [this](unsigned) { return priority_mode_; },
+      [this](std::uint64_t v, unsigned) {
+        if (v > kPriorityRotating) return;
+        priority_mode_ = v;
+        lowest_ = line_count() - 1;
+        update_outputs();
+      });
+  regs_.add("LOWEST", kLowest, [this](unsigned) { return static_cast<std::uint64_t>(lowest_); });
   socket.register_b_transport(this, &InterruptController::b_transport);
 
   SC_METHOD(sample_lines);
@@ -68,11 +107,13 @@ InterruptController::InterruptController(sc_core::sc_module_name name, int hw_li
 }
 
 void InterruptController::set_route(int line, int core) {
-  route_.at(static_cast<std::size_t>(line)) = core;
+  route_.at(at(line)) = core;
+  turn_[at(line)] = core;
+  if (!pending_[at(line)]) target_[at(line)] = core;
 }
 
 void InterruptController::set_line_name(int line, const std::string& name) {
-  line_probes_.at(static_cast<std::size_t>(line)) =
+  line_probes_.at(at(line)) =
       std::make_unique<Probe>("interrupts", fmt::format("irq{}_{}", line, name), 1);
 }
 
@@ -83,34 +124,92 @@ std::vector<Probe*> InterruptController::probes() {
   return out;
 }
 
-// Edge detection: compare each device line with its last seen level.
+// Compares each device line with its last seen level. An edge line requests
+// on a rise; a level line's request follows the line.
 void InterruptController::sample_lines() {
   for (int l = 0; l < hw_lines_; ++l) {
-    auto i = static_cast<std::size_t>(l);
+    auto i = at(l);
     bool now = lines[i].read();
-    if (now && !level_[i]) request(l);
+    if (now == level_[i]) continue;
     level_[i] = now;
+    if (!level_trigger_[i]) {
+      if (now) request(l);
+    } else if (now) {
+      if (!pending_[i] && !in_service_[i]) request(l);
+    } else if (pending_[i]) {
+      withdraw(l);
+    }
   }
 }
 
+void InterruptController::set_trigger(std::size_t line, std::uint64_t value) {
+  if (value > kLevel) return;
+  level_trigger_[line] = value == kLevel;
+  if (!level_trigger_[line]) return;  // edge: a pending request stays pending
+  int l = static_cast<int>(line);
+  if (level_[line] && !pending_[line] && !in_service_[line]) request(l);
+  if (!level_[line] && pending_[line]) withdraw(l);
+}
+
 void InterruptController::request(int line) {
-  auto i = static_cast<std::size_t>(line);
+  auto i = at(line);
   ++raised_[i];
   if (pending_[i]) {
     ++coalesced_[i];
     return;
   }
+  target_[i] = choose_core(line);
   pending_[i] = true;
   line_probes_[i]->set(1);
   update_outputs();
 }
 
+// A level line dropped before its request was claimed.
+void InterruptController::withdraw(int line) {
+  auto i = at(line);
+  pending_[i] = false;
+  line_probes_[i]->set(0);
+  update_outputs();
+}
+
+// The routing decision, made once when a request becomes pending.
+int InterruptController::choose_core(int line) {
+  auto i = at(line);
+  switch (route_mode_[i]) {
+    case kRouteRoundRobin: {
+      int core = turn_[i];
+      turn_[i] = (core + 1) % cores_;
+      return core;
+    }
+    case kRouteLeastBusy: {
+      int best = 0;
+      for (int c = 1; c < cores_; ++c)
+        if (load_of(c) < load_of(best)) best = c;
+      return best;
+    }
+    default:
+      return route_[i];
+  }
+}
+
+// Lines pending for `core` plus lines in service on it.
+int InterruptController::load_of(int core) const {
+  int load = 0;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i] && target_[i] == core) ++load;
+    if (in_service_[i] && server_[i] == core) ++load;
+  }
+  return load;
+}
+
+// Walks the lines from the most urgent (lowest_ + 1) to the least (lowest_).
 int InterruptController::deliverable(int core) const {
-  for (int l = 0; l < line_count(); ++l) {
-    auto i = static_cast<std::size_t>(l);
-    if (route_[i] != core) continue;
-    if (in_service_[i]) return -1;  // everything below is less urgent than this one
-    if (pending_[i] && !mask_[i]) return l;
+  const int n = line_count();
+  for (int k = 1; k <= n; ++k) {
+    int l = (lowest_ + k) % n;
+    auto i = at(l);
+    if (in_service_[i] && server_[i] == core) return -1;  // everything after it is less urgent
+    if (pending_[i] && target_[i] == core && !mask_[i] && !in_service_[i]) return l;
   }
   return -1;
 }
@@ -118,9 +217,10 @@ int InterruptController::deliverable(int core) const {
 std::uint64_t InterruptController::ack(int core) {
   int line = deliverable(core);
   if (line < 0) return kNoIrq;
-  auto i = static_cast<std::size_t>(line);
+  auto i = at(line);
   pending_[i] = false;
   in_service_[i] = true;
+  server_[i] = core;
   line_probes_[i]->set(0);
   update_outputs();
   return static_cast<std::uint64_t>(line);
@@ -129,7 +229,12 @@ std::uint64_t InterruptController::ack(int core) {
 void InterruptController::eoi(int core, std::uint64_t line) {
   if (line >= static_cast<std::uint64_t>(line_count())) return;
   auto i = static_cast<std::size_t>(line);
-  if (route_[i] == core) in_service_[i] = false;
+  if (in_service_[i] && server_[i] == core) {
+    in_service_[i] = false;
+    server_[i] = -1;
+    if (priority_mode_ == kPriorityRotating) lowest_ = static_cast<int>(line);
+    if (level_trigger_[i] && level_[i] && !pending_[i]) request(static_cast<int>(line));
+  }
   update_outputs();
 }
 

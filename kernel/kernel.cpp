@@ -8,6 +8,7 @@
 
 #include "devices/interrupt_controller.h"
 #include "devices/timer.h"
+#include "kernel/io_buffer.h"
 
 namespace iosim {
 namespace {
@@ -20,7 +21,8 @@ Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& 
       policy_(std::move(policy)),
       cpu_(cpu),
       ram_(ram),
-      disk_(config_, [this](Core& core, IoRequest& r) { io_done(core, r); }),
+      disk_(make_disk_driver(config_, io_hooks())),
+      nic_(make_nic_driver(config_, io_hooks())),
       next_buffer_(config_.map.ram_user_base) {
   auto n = static_cast<std::size_t>(cpu.cores());
   running_.assign(n, nullptr);
@@ -32,19 +34,20 @@ Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& 
   kicked_.assign(n, false);
 }
 
+// What the drivers call back into: completions, and interrupt windows.
+DriverHooks Kernel::io_hooks() {
+  return DriverHooks{[this](Core& core, IoRequest& r) { io_done(core, r); },
+                     [this](Core& core) { interrupt_window(core); }};
+}
+
 // ---------------------------------------------------------------- threads
 
 std::uint64_t Kernel::add_thread(std::string name, std::string process, const Program& program,
                                  Ns start) {
   auto id = static_cast<std::uint64_t>(threads_.size());
   auto t = std::make_unique<Thread>(id, name, process, program, config_.seed);
-  // Each thread gets one I/O buffer, as big as its largest transfer in whole sectors.
-  const std::uint64_t sector = config_.map.sector_bytes;
-  for (const Op& op : program.ops)
-    if (op.kind == OpKind::kRead || op.kind == OpKind::kWrite)
-      t->buffer_bytes = std::max(t->buffer_bytes, (op.bytes + sector - 1) / sector * sector);
+  t->buffer_bytes = io_buffer_bytes(program, config_.map.sector_bytes);
   if (t->buffer_bytes > 0) {
-    next_buffer_ = (next_buffer_ + 4095) / 4096 * 4096;
     if (next_buffer_ + t->buffer_bytes > config_.map.ram_size)
       throw std::runtime_error(fmt::format(
           "not enough RAM for the I/O buffer of thread '{}' ({} bytes needed past {:#x})", name,
@@ -126,11 +129,13 @@ void Kernel::run(Core& core) {
   auto c = static_cast<std::size_t>(core.id());
   core.enter(CoreMode::kKernel);
   if (c == 0) boot(core);
+  start_core_timer(core);
   for (;;) {
     if (core.irq_pending()) trap(core);
     Thread* t = pick(core);
     if (!t) {
-      if (slice_end_[c] != kNever) {  // no thread: silence the quantum timer
+      if (slice_end_[c] != kNever && config_.timer == TimerMode::kTickless) {
+        // Tickless idle: no thread, so silence the quantum timer.
         core.write(config_.map.core_timers[c] + Timer::kCtrl, Timer::kStopped);
         slice_end_[c] = kNever;
       }
@@ -145,8 +150,30 @@ void Kernel::run(Core& core) {
   }
 }
 
+// Core 0 sets up the interrupt controller for the device lines, then arms
+// the system timer for threads that arrive later.
 void Kernel::boot(Core& core) {
+  const DeviceMap& map = config_.map;
+  using IC = InterruptController;
+  if (config_.priority == IrqPriority::kRotating)
+    core.write(map.ic + IC::kPriorityMode, IC::kPriorityRotating);
+  if (config_.routing != IrqRouting::kFixed) {
+    const std::uint64_t mode =
+        config_.routing == IrqRouting::kRoundRobin ? IC::kRouteRoundRobin : IC::kRouteLeastBusy;
+    for (int line : {map.disk_line, map.nic_line})
+      core.write(map.ic + IC::kRouteMode + 8 * static_cast<std::uint64_t>(line), mode);
+  }
   arm_sys_timer(core);
+}
+
+// With a periodic tick every core's timer interrupts it at a fixed rate,
+// busy or idle (the classic HZ tick); tickless cores program one-shot
+// deadlines only when they need one.
+void Kernel::start_core_timer(Core& core) {
+  if (config_.timer != TimerMode::kPeriodic) return;
+  const std::uint64_t timer = config_.map.core_timers[static_cast<std::size_t>(core.id())];
+  core.write(timer + Timer::kInterval, static_cast<std::uint64_t>(config_.tick));
+  core.write(timer + Timer::kCtrl, Timer::kPeriodic);
 }
 
 Thread* Kernel::pick(Core& core) {
@@ -189,6 +216,7 @@ void Kernel::arm_quantum(Core& core, Thread& t) {
   Ns quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED));
   if (quantum <= 0) return;
   slice_end_[c] = now_ns() + quantum;
+  if (config_.timer == TimerMode::kPeriodic) return;  // the first tick past slice_end_ preempts
   core.write(config_.map.core_timers[c] + Timer::kDeadline,
              static_cast<std::uint64_t>(slice_end_[c]));
 }
@@ -226,7 +254,7 @@ bool Kernel::step(Core& core, Thread& t) {
     case OpKind::kCompute: {
       if (t.remaining < 0) t.remaining = op.cycles ? cpu_.cycles_to_ns(op.cycles) : op.duration;
       Ns start = now_ns();
-      t.remaining = core.run_user(t.remaining);  // an interrupt may cut it short
+      t.remaining = core.run_user(t.remaining, op.mem_share);  // an interrupt may cut it short
       t.stats.user += now_ns() - start;
       if (t.remaining == 0) {
         t.remaining = -1;
@@ -251,6 +279,8 @@ bool Kernel::step(Core& core, Thread& t) {
       return sys_disk(core, t, op);
     case OpKind::kSleep:
       return sys_sleep(core, t, op.duration);
+    case OpKind::kFetch:
+      return sys_fetch(core, t, op);
     case OpKind::kYield:
       sys_yield(core, t);
       return false;
@@ -280,8 +310,13 @@ void Kernel::leave_core(Core& core, Thread& t, const char* why) {
 
 // ---------------------------------------------------------------- interrupts
 
+// Interrupt entry: acknowledge and handle every deliverable line. A more
+// urgent line can interrupt a handler at its interrupt windows (see
+// interrupt_window), so traps nest; each returns to the mode it came from.
 void Kernel::trap(Core& core) {
   const std::uint64_t base = config_.map.ic + 16 * static_cast<std::uint64_t>(core.id());
+  const CoreMode interrupted = core.mode();
+  if (interrupted == CoreMode::kIrq) ++counters_.nested_interrupts;
   core.enter(CoreMode::kIrq);
   core.spend(config_.costs.irq_entry);
   for (;;) {
@@ -292,19 +327,32 @@ void Kernel::trap(Core& core) {
     core.write(base + InterruptController::kEoi, line);
   }
   core.spend(config_.costs.irq_exit);
-  core.enter(CoreMode::kKernel);
+  core.enter(interrupted == CoreMode::kIrq ? CoreMode::kIrq : CoreMode::kKernel);
+}
+
+// Long kernel work (copying words, polling a device) runs with interrupts
+// enabled: a pending interrupt is taken between two steps. The interrupt
+// controller only raises a core's line for a line more urgent than any in
+// service there, so inside a handler only more urgent interrupts nest.
+void Kernel::interrupt_window(Core& core) {
+  if (core.irq_pending()) trap(core);
 }
 
 void Kernel::handle_irq(Core& core, int line) {
   const DeviceMap& map = config_.map;
   if (line == map.disk_line) {
     disk_.interrupt(core);
+  } else if (line == map.nic_line) {
+    nic_.interrupt(core);
   } else if (line == map.sys_timer_line) {
     expire_sleepers(core);
   } else {
-    for (std::size_t k = 0; k < map.core_timer_lines.size(); ++k)
-      if (line == map.core_timer_lines[k] && running_[k] && now_ns() >= slice_end_[k])
-        need_resched_[k] = true;
+    for (std::size_t k = 0; k < map.core_timer_lines.size(); ++k) {
+      if (line != map.core_timer_lines[k]) continue;
+      if (running_[k] && now_ns() >= slice_end_[k]) need_resched_[k] = true;
+      // With a periodic tick there is no system timer: core 0's tick wakes sleepers.
+      if (k == 0 && config_.timer == TimerMode::kPeriodic) expire_sleepers(core);
+    }
   }
   // An IPI needs no handling: its only job was to wake an idle core.
 }
@@ -321,7 +369,7 @@ void Kernel::expire_sleepers(Core& core) {
 
 // The system timer holds one deadline: the earliest sleeper's.
 void Kernel::arm_sys_timer(Core& core) {
-  if (sleepers_.empty()) return;
+  if (sleepers_.empty() || config_.timer == TimerMode::kPeriodic) return;
   Ns next = sleepers_.begin()->first;
   if (sys_timer_armed_ >= 0 && sys_timer_armed_ <= next) return;
   sys_timer_armed_ = next;
@@ -342,14 +390,15 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   const std::uint64_t sector = config_.map.sector_bytes;
   IoRequest& r = t.io;
   r = IoRequest{};
-  r.write = op.kind == OpKind::kWrite;
+  r.kind = op.kind == OpKind::kWrite ? IoRequest::Kind::kDiskWrite : IoRequest::Kind::kDiskRead;
   r.bytes = op.bytes;
   r.sectors = (op.bytes + sector - 1) / sector;
+  r.total_bytes = r.sectors * sector;
   r.lba = op.lba ? *op.lba : t.lba_cursor;
   if (r.lba + r.sectors > config_.map.disk_sectors) r.lba = 0;  // the cursor wraps at the end
   r.buffer = t.buffer;
   r.owner = &t;
-  if (r.write) {  // the program's data: deterministic bytes from the thread's own stream
+  if (r.to_device()) {  // the program's data: deterministic bytes from the thread's own stream
     std::vector<std::uint8_t> bytes(r.sectors * sector);
     for (std::size_t i = 0; i < bytes.size(); i += 8) {
       std::uint64_t v = t.data.next();
@@ -358,14 +407,18 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
     }
     ram_.write(t.buffer, bytes);
   }
-  if (config_.disk_io == DiskIoMode::kPio) {  // the core does it all, right here
-    disk_.transfer_pio(core, r);
-    io_done(core, r);
+  return finish_or_block(core, t, disk_.start(core, r), t0);
+}
+
+// After a driver's start(): a polled request is already done (the core
+// waited for it); otherwise the thread blocks until its interrupt.
+bool Kernel::finish_or_block(Core& core, Thread& t, bool done, Ns t0) {
+  if (done) {
+    account_io(t, t.io);
     core.spend(config_.costs.syscall_exit);
     t.stats.sys += now_ns() - t0;
     return true;
   }
-  disk_.start(core, r);
   t.stats.sys += now_ns() - t0;
   t.owes_syscall_exit = true;
   leave_core(core, t, "blocked");
@@ -377,27 +430,58 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   return false;
 }
 
-// A request finished: account the bytes, and wake the thread if it sleeps on it.
+// A request finished (reported by an interrupt): account it, and wake the
+// thread that waits for it.
 void Kernel::io_done(Core& core, IoRequest& r) {
   Thread& t = *static_cast<Thread*>(r.owner);
-  std::vector<std::uint8_t> bytes(r.bytes);
-  ram_.read(t.buffer, bytes);
-  if (r.write) {
-    ++t.stats.writes;
-    t.stats.bytes_written += r.bytes;
-    t.stats.write_sum.add(bytes);
-  } else {
-    ++t.stats.reads;
-    t.stats.bytes_read += r.bytes;
-    t.stats.read_sum.add(bytes);
-  }
-  t.lba_cursor = r.lba + r.sectors;
-  advance(t);
+  account_io(t, r);
   if (t.state == ThreadState::kBlocked) {
     make_ready(core, t, IOSIM_READY_WOKEN);
-  } else if (config_.disk_io == DiskIoMode::kDma) {
-    t.io_finished_early = true;  // still on its core inside sys_disk: it wakes itself
+  } else {
+    t.io_finished_early = true;  // still on its core inside the syscall: it wakes itself
   }
+}
+
+// The bytes a finished request moved, and the step after it.
+void Kernel::account_io(Thread& t, const IoRequest& r) {
+  std::vector<std::uint8_t> bytes(r.bytes);
+  ram_.read(t.buffer, bytes);
+  ThreadStats& st = t.stats;
+  switch (r.kind) {
+    case IoRequest::Kind::kDiskWrite:
+      ++st.writes;
+      st.bytes_written += r.bytes;
+      st.write_sum.add(bytes);
+      break;
+    case IoRequest::Kind::kDiskRead:
+      ++st.reads;
+      st.bytes_read += r.bytes;
+      st.read_sum.add(bytes);
+      break;
+    case IoRequest::Kind::kFetch:
+      ++st.fetches;
+      st.bytes_fetched += r.bytes;
+      st.read_sum.add(bytes);
+      break;
+  }
+  if (r.failed) ++st.io_errors;
+  if (r.kind != IoRequest::Kind::kFetch) t.lba_cursor = r.lba + r.sectors;
+  advance(t);
+}
+
+// A network request: the card sends the request and writes the response
+// into the thread's buffer; the thread waits like it does for the disk.
+bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
+  Ns t0 = now_ns();
+  syscall_entry(core, t);
+  IoRequest& r = t.io;
+  r = IoRequest{};
+  r.kind = IoRequest::Kind::kFetch;
+  r.bytes = r.total_bytes = op.bytes;
+  r.send_bytes = op.send_bytes;
+  r.buffer = t.buffer;
+  r.owner = &t;
+  return finish_or_block(core, t, nic_.start(core, r), t0);
 }
 
 bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {

@@ -26,6 +26,8 @@
 #include "devices/ram.h"
 #include "kernel/disk_driver.h"
 #include "kernel/kernel_config.h"
+#include "kernel/nic_driver.h"
+#include "kernel/queued_device_driver.h"
 #include "kernel/scheduler.h"
 #include "kernel/thread.h"
 
@@ -33,6 +35,7 @@ namespace iosim {
 
 struct KernelCounters {
   std::uint64_t context_switches = 0, preemptions = 0, interrupts = 0, syscalls = 0;
+  std::uint64_t nested_interrupts = 0;  // taken while another interrupt was being handled
 };
 
 // One stretch of a thread on a core, for timelines and tests.
@@ -73,6 +76,8 @@ class Kernel : public CoreSoftware {
 
   // Interrupts.
   void trap(Core& core);
+  void interrupt_window(Core& core);
+  DriverHooks io_hooks();
   void handle_irq(Core& core, int line);
   void expire_sleepers(Core& core);
   void arm_sys_timer(Core& core);
@@ -82,9 +87,13 @@ class Kernel : public CoreSoftware {
   void syscall_entry(Core& core, Thread& t);
   bool sys_disk(Core& core, Thread& t, const Op& op);
   bool sys_sleep(Core& core, Thread& t, Ns duration);
+  bool sys_fetch(Core& core, Thread& t, const Op& op);
   void sys_yield(Core& core, Thread& t);
   void sys_exit(Core& core, Thread& t);
   void io_done(Core& core, IoRequest& request);
+  bool finish_or_block(Core& core, Thread& t, bool done, Ns t0);
+  void account_io(Thread& t, const IoRequest& r);
+  void start_core_timer(Core& core);
 
   // State changes with their accounting.
   void set_state(Thread& t, ThreadState s);
@@ -96,7 +105,7 @@ class Kernel : public CoreSoftware {
   std::unique_ptr<sched::Policy> policy_;
   Cpu& cpu_;
   Ram& ram_;
-  DiskDriver disk_;
+  QueuedDeviceDriver disk_, nic_;
   std::vector<std::unique_ptr<Thread>> threads_;
   std::uint64_t next_buffer_;
   std::uint64_t live_ = 0, ready_ = 0;

@@ -10,7 +10,19 @@
 namespace iosim {
 
 enum class SchedMode { kPreemptive, kCooperative };
-enum class DiskIoMode { kDma, kPio };
+enum class TransferMode { kDma, kPio };  // who moves the data: a DMA engine, or the core
+enum class CompletionMode { kInterrupt, kPolling };  // how the kernel learns a request is done
+enum class TimerMode { kTickless, kPeriodic };       // one-shot deadlines, or a fixed tick rate
+enum class IrqRouting { kFixed, kRoundRobin, kLeastBusy };  // where device interrupts go
+enum class IrqPriority { kFixed, kRotating };
+
+// How the kernel drives its I/O devices (the disk and the network card).
+struct IoPolicy {
+  TransferMode transfer = TransferMode::kDma;
+  CompletionMode completion = CompletionMode::kInterrupt;
+  Ns poll_interval = 0;         // spin between two polls of a device (kernel time)
+  unsigned pio_word_bytes = 4;  // width of each programmed-I/O access to a DATA register
+};
 
 // Time a core spends on each kernel action (besides the bus accesses it makes).
 struct KernelCosts {
@@ -20,7 +32,7 @@ struct KernelCosts {
   Ns irq_entry = 1'000;  // save state, find the handler
   Ns irq_exit = 500;
   Ns pio_word = 20;  // per word copied by programmed I/O, beyond its two bus accesses
-  Ns poll = 100;     // per status-register poll, beyond the bus read
+  Ns poll = 100;     // per status-register poll, beyond the bus read and the poll interval
 };
 
 struct DeviceMap {
@@ -31,6 +43,8 @@ struct DeviceMap {
   int sys_timer_line = 0;
   std::uint64_t disk = 0;  // DiskController registers
   int disk_line = 0;
+  std::uint64_t nic = 0;  // Nic registers
+  int nic_line = 0;
   int ipi_base = 0;  // IPI line of core c = ipi_base + c
   std::uint64_t ram_size = 0;
   std::uint64_t ram_user_base = 0;  // thread buffers are allocated from here up
@@ -41,8 +55,11 @@ struct DeviceMap {
 
 struct KernelConfig {
   SchedMode mode = SchedMode::kPreemptive;
-  DiskIoMode disk_io = DiskIoMode::kDma;
-  unsigned pio_word_bytes = 4;
+  TimerMode timer = TimerMode::kTickless;
+  IrqRouting routing = IrqRouting::kFixed;  // for device lines; core timers stay on their core
+  IrqPriority priority = IrqPriority::kFixed;
+  Ns tick = 1'000'000;  // period of the scheduler tick with TimerMode::kPeriodic (1 ms: HZ=1000)
+  IoPolicy io;
   KernelCosts costs;
   DeviceMap map;
   std::uint64_t seed = 1;

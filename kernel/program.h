@@ -19,6 +19,7 @@ enum class OpKind {
   kSleep,        // block for `duration` ns
   kYield,        // give up the core, stay ready
   kExit,         // end the thread now
+  kFetch,        // a network request: send `send_bytes`, receive `bytes` into the buffer
   kRepeatBegin,  // start of a loop run `count` times; `jump` = index of its RepeatEnd
   kRepeatEnd,    // end of a loop; `jump` = index of its RepeatBegin
 };
@@ -27,7 +28,9 @@ struct Op {
   OpKind kind = OpKind::kExit;
   Ns duration = 0;                   // Compute (when cycles == 0), Sleep
   std::uint64_t cycles = 0;          // Compute given in cycles (0 = use duration)
-  std::uint64_t bytes = 0;           // Read, Write
+  double mem_share = 0;              // Compute: fraction of the time spent on memory (bus) access
+  std::uint64_t bytes = 0;           // Read, Write; Fetch: the response size
+  std::uint64_t send_bytes = 0;      // Fetch: the request size
   std::optional<std::uint64_t> lba;  // Read, Write: explicit position; none = continue
                                      // where the thread's previous disk access ended
   std::uint64_t count = 0;           // RepeatBegin

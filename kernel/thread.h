@@ -16,13 +16,20 @@ namespace iosim {
 
 enum class ThreadState : std::uint8_t { kNew, kReady, kRunning, kBlocked, kSleeping, kDone };
 
-// One disk request in flight for a thread (a thread has at most one).
+// One I/O request in flight for a thread (a thread has at most one): a disk
+// read or write, or a network fetch.
 struct IoRequest {
-  bool write = false;
-  std::uint64_t lba = 0, sectors = 0, bytes = 0;
-  std::uint64_t buffer = 0;        // RAM address of the thread's buffer
-  std::uint64_t sectors_done = 0;  // progress: the driver moves it in chunks
-  bool failed = false;
+  enum class Kind : std::uint8_t { kDiskRead, kDiskWrite, kFetch };
+  Kind kind = Kind::kDiskRead;
+  bool to_device() const { return kind == Kind::kDiskWrite; }  // data flows RAM -> device
+  std::uint64_t lba = 0, sectors = 0;                          // disk
+  std::uint64_t send_bytes = 0;                                // fetch: the request's size
+  std::uint64_t bytes = 0;                                     // payload the program asked for
+  std::uint64_t total_bytes = 0;  // what the device moves (whole sectors for a disk)
+  std::uint64_t buffer = 0;       // RAM address of the thread's buffer
+  std::uint64_t done_bytes = 0;   // progress: drivers move requests in chunks
+  std::uint64_t chunk_bytes = 0;  // size of the chunk in flight
+  bool failed = false, finished = false;
   void* owner = nullptr;
 };
 
@@ -31,7 +38,10 @@ struct ThreadStats {
   Ns user = 0, sys = 0;  // CPU time: user code, and kernel work on its behalf
   Ns ready_wait = 0, io_wait = 0, sleep = 0;
   std::uint64_t reads = 0, writes = 0, bytes_read = 0, bytes_written = 0;
-  Checksum read_sum, write_sum;  // over every byte read / written, in order
+  std::uint64_t fetches = 0, bytes_fetched = 0;  // network requests and their responses
+  std::uint64_t io_errors = 0;                   // requests a device reported as failed
+  Checksum read_sum;   // over every byte received (disk reads, network responses), in order
+  Checksum write_sum;  // over every byte written to the disk, in order
 };
 
 struct Thread {

@@ -59,6 +59,22 @@ constexpr std::array kFrequencyUnits{
 
 constexpr std::array kRpmUnits{Unit{"rpm", 1}, Unit{"RPM", 1}};
 
+// Link speeds are quoted in bits (network) or bytes (disks) per second; the
+// base unit is the bit, so both are exact.
+constexpr std::array kBandwidthUnits{
+    Unit{"bit/s", 1},
+    Unit{"kbit/s", 1'000},
+    Unit{"Mbit/s", 1'000'000},
+    Unit{"Gbit/s", 1'000'000'000},
+    Unit{"B/s", 8},
+    Unit{"kB/s", 8'000},
+    Unit{"MB/s", 8'000'000},
+    Unit{"GB/s", 8'000'000'000},
+    Unit{"KiB/s", 8ULL << 10},
+    Unit{"MiB/s", 8ULL << 20},
+    Unit{"GiB/s", 8ULL << 30},
+};
+
 constexpr std::uint64_t kUint64Max = std::numeric_limits<std::uint64_t>::max();
 
 constexpr Kind kDuration{
@@ -95,6 +111,15 @@ constexpr Kind kRpm{
     .base = "rpm",
     .expected = "rpm",
     .units = kRpmUnits,
+    .max = kUint64Max,
+};
+constexpr Kind kBandwidth{
+    .noun = "bandwidth",
+    .plural = "bandwidths",
+    .example = "100Mbit/s",
+    .base = "bits per second",
+    .expected = "bit/s, kbit/s, Mbit/s, Gbit/s, B/s, kB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s",
+    .units = kBandwidthUnits,
     .max = kUint64Max,
 };
 
@@ -282,6 +307,10 @@ std::optional<std::uint64_t> parse_size_bytes(std::string_view text, Error* erro
 
 std::optional<std::uint64_t> parse_frequency_hz(std::string_view text, Error* error) {
   return parse_quantity(text, kFrequency, error);
+}
+
+std::optional<std::uint64_t> parse_bandwidth_bits(std::string_view text, Error* error) {
+  return parse_quantity(text, kBandwidth, error);
 }
 
 std::optional<std::uint64_t> parse_rpm(std::string_view text, Error* error) {

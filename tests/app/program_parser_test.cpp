@@ -175,8 +175,8 @@ TEST(ParseProgramErrors, SuggestsTheLowerCaseKeyword) {
 
 TEST(ParseProgramErrors, ListsTheKeywordsWhenNothingIsClose) {
   EXPECT_EQ(only_error("jump 5").message,
-            "unknown statement 'jump' (expected compute, read, write, sleep, yield, exit or "
-            "repeat)");
+            "unknown statement 'jump' (expected compute, read, write, sleep, fetch, yield, exit "
+            "or repeat)");
 }
 
 // --- arguments -----------------------------------------------------------------------
@@ -283,7 +283,7 @@ TEST(ParseProgramErrors, ReportsJunkAfterACompleteStatement) {
 
 TEST(ParseProgramErrors, QuotesTheWholeStatementBeforeTheJunk) {
   EXPECT_EQ(only_error("compute 5ms now").message,
-            "unexpected 'now' after 'compute 5ms': expected the end of the statement");
+            "unexpected 'now' after 'compute 5ms': expected the end of the statement or 'mem=P%'");
 }
 
 TEST(ParseProgramErrors, MentionsAtLbaForJunkAfterATransfer) {
@@ -410,6 +410,55 @@ TEST(ParseProgramErrors, ReturnsNoOpsWhenThereAreErrors) {
   const ParsedProgram parsed = parse_program("yield\nrepeat 2 {\n  yield\n");
   EXPECT_FALSE(parsed.errors.empty());
   EXPECT_TRUE(parsed.program.ops.empty());
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+TEST(ParseProgramMemoryShare, ComputeTakesAShareOfMemoryTraffic) {
+  ParsedProgram p = parse_program("compute 2ms mem=40%\ncompute 1000 cycles mem=12.5%");
+  ASSERT_TRUE(p.errors.empty()) << p.errors.front().message;
+  ASSERT_EQ(p.program.ops.size(), 2u);
+  EXPECT_DOUBLE_EQ(p.program.ops[0].mem_share, 0.40);
+  EXPECT_EQ(p.program.ops[0].duration, 2'000'000);
+  EXPECT_DOUBLE_EQ(p.program.ops[1].mem_share, 0.125);
+  EXPECT_EQ(p.program.ops[1].cycles, 1000u);
+}
+
+TEST(ParseProgramMemoryShare, RejectsSharesOutsideZeroToHundredPercent) {
+  for (const char* bad : {"compute 1ms mem=140%", "compute 1ms mem=40", "compute 1ms mem=-5%",
+                          "compute 1ms mem=abc%", "compute 1ms memory"}) {
+    ParsedProgram p = parse_program(bad);
+    ASSERT_EQ(p.errors.size(), 1u) << bad;
+    EXPECT_EQ(p.errors[0].column, 13) << bad;
+    EXPECT_NE(p.errors[0].message.find("expected 'mem=P%' with P from 0 to 100"), std::string::npos)
+        << p.errors[0].message;
+  }
+}
+
+TEST(ParseProgramFetch, FetchReceivesAResponseAndSendsADefaultRequest) {
+  ParsedProgram p = parse_program("fetch 64KiB\nfetch 1MiB send 4KiB");
+  ASSERT_TRUE(p.errors.empty()) << p.errors.front().message;
+  ASSERT_EQ(p.program.ops.size(), 2u);
+  EXPECT_EQ(p.program.ops[0].kind, OpKind::kFetch);
+  EXPECT_EQ(p.program.ops[0].bytes, 64u * 1024);
+  EXPECT_EQ(p.program.ops[0].send_bytes, 256u) << "about an HTTP GET";
+  EXPECT_EQ(p.program.ops[1].bytes, 1024u * 1024);
+  EXPECT_EQ(p.program.ops[1].send_bytes, 4096u);
+}
+
+TEST(ParseProgramFetch, FetchNeedsAResponseSizeAndSendASize) {
+  ParsedProgram missing = parse_program("fetch");
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_NE(missing.errors[0].message.find("expected a size like '64KiB' after 'fetch'"),
+            std::string::npos)
+      << missing.errors[0].message;
+  ParsedProgram bad_send = parse_program("fetch 1KiB send lots");
+  ASSERT_EQ(bad_send.errors.size(), 1u);
+  EXPECT_EQ(bad_send.errors[0].column, 17);
 }
 
 }  // namespace

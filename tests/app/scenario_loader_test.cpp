@@ -72,8 +72,15 @@ cylinders = 2000
 heads = 2
 sectors_per_track = 500
 sector_size = "4KiB"
-track_to_track_seek = "1ms"
-full_stroke_seek = "20ms"
+seek_single = "1ms"
+seek_boundary = 500
+seek_a = "2ms"
+seek_b = "0.3ms"
+seek_c = "7ms"
+seek_e = "5us"
+head_switch = "0.5ms"
+track_buffer = "64KiB"
+policy = "look"
 controller_overhead = "40us"
 queue_depth = 8
 max_transfer = "64KiB"
@@ -140,8 +147,16 @@ name = "other"
   EXPECT_EQ(disk.hdd.heads, 2u);
   EXPECT_EQ(disk.hdd.sectors_per_track, 500u);
   EXPECT_EQ(disk.hdd.sector_bytes, 4096u);
-  EXPECT_EQ(disk.hdd.track_to_track, 1'000'000);
-  EXPECT_EQ(disk.hdd.full_stroke, 20'000'000);
+  EXPECT_EQ(disk.hdd.seek_single, 1'000'000);
+  EXPECT_EQ(disk.hdd.seek_boundary, 500u);
+  EXPECT_EQ(disk.hdd.seek_a, 2'000'000);
+  EXPECT_EQ(disk.hdd.seek_b, 300'000);
+  EXPECT_EQ(disk.hdd.seek_c, 7'000'000);
+  EXPECT_EQ(disk.hdd.seek_e, 5'000);
+  EXPECT_EQ(disk.hdd.head_switch, 500'000);
+  EXPECT_EQ(disk.hdd.track_buffer, 16u);  // 64 KiB of 4 KiB sectors
+  EXPECT_EQ(disk.policy, QueuePolicy::kLook);
+  EXPECT_EQ(disk.kind, DiskKind::kHdd);
   EXPECT_EQ(disk.overhead, 40'000);
   EXPECT_EQ(disk.queue_depth, 8u);
   EXPECT_EQ(disk.max_sectors, 16u);  // 64 KiB of 4 KiB sectors
@@ -151,8 +166,8 @@ name = "other"
   EXPECT_EQ(s.kernel.policy, "fcfs");
   EXPECT_EQ(s.kernel.mode, SchedMode::kCooperative);
   EXPECT_EQ(s.kernel.quantum, 5'000'000);
-  EXPECT_EQ(s.kernel.disk_io, DiskIoMode::kPio);
-  EXPECT_EQ(s.kernel.pio_word_bytes, 8u);
+  EXPECT_EQ(s.kernel.io.transfer, TransferMode::kPio);
+  EXPECT_EQ(s.kernel.io.pio_word_bytes, 8u);
   EXPECT_EQ(s.kernel.costs.context_switch, 3'000);
   EXPECT_EQ(s.kernel.costs.syscall_entry, 300);
   EXPECT_EQ(s.kernel.costs.syscall_exit, 150);
@@ -171,22 +186,22 @@ name = "other"
   ASSERT_EQ(reader.program.ops.size(), 5u);
   EXPECT_EQ(reader.program.ops[0].kind, OpKind::kRepeatBegin);
   EXPECT_EQ(reader.program.ops[0].count, 20u);
-  EXPECT_EQ(reader.program.ops[0].line, 57);  // "  repeat 20 {"
+  EXPECT_EQ(reader.program.ops[0].line, 64);  // "  repeat 20 {"
   EXPECT_EQ(reader.program.ops[0].column, 3);
   EXPECT_EQ(reader.program.ops[1].kind, OpKind::kRead);
   EXPECT_EQ(reader.program.ops[1].bytes, 65'536u);
-  EXPECT_EQ(reader.program.ops[1].line, 58);
+  EXPECT_EQ(reader.program.ops[1].line, 65);
   EXPECT_EQ(reader.program.ops[1].column, 5);
   EXPECT_EQ(reader.program.ops[4].kind, OpKind::kWrite);
   EXPECT_EQ(reader.program.ops[4].lba, 7u);
-  EXPECT_EQ(reader.program.ops[4].line, 61);
+  EXPECT_EQ(reader.program.ops[4].line, 68);
 
   const ThreadSpec& cruncher = s.processes[0].threads[1];
   EXPECT_EQ(cruncher.name, "cruncher");
   EXPECT_EQ(cruncher.start, 0);
   ASSERT_EQ(cruncher.program.ops.size(), 1u);
   EXPECT_EQ(cruncher.program.ops[0].cycles, 2000u);
-  EXPECT_EQ(cruncher.program.ops[0].line, 65);  // program = "compute ...": after the quote
+  EXPECT_EQ(cruncher.program.ops[0].line, 72);  // program = "compute ...": after the quote
   EXPECT_EQ(cruncher.program.ops[0].column, 14);
 
   EXPECT_EQ(s.processes[1].name, "other");
@@ -215,8 +230,9 @@ TEST(LoadScenario, UsesTheStructDefaultsForAbsentKeys) {
   EXPECT_EQ(s.machine.disk.hdd.heads, d.machine.disk.hdd.heads);
   EXPECT_EQ(s.machine.disk.hdd.sectors_per_track, d.machine.disk.hdd.sectors_per_track);
   EXPECT_EQ(s.machine.disk.hdd.sector_bytes, d.machine.disk.hdd.sector_bytes);
-  EXPECT_EQ(s.machine.disk.hdd.track_to_track, d.machine.disk.hdd.track_to_track);
-  EXPECT_EQ(s.machine.disk.hdd.full_stroke, d.machine.disk.hdd.full_stroke);
+  EXPECT_EQ(s.machine.disk.hdd.seek_single, d.machine.disk.hdd.seek_single);
+  EXPECT_EQ(s.machine.disk.hdd.track_buffer, d.machine.disk.hdd.track_buffer);
+  EXPECT_EQ(s.machine.disk.policy, d.machine.disk.policy);
   EXPECT_EQ(s.machine.disk.overhead, d.machine.disk.overhead);
   EXPECT_EQ(s.machine.disk.queue_depth, d.machine.disk.queue_depth);
   EXPECT_EQ(s.machine.disk.max_sectors, d.machine.disk.max_sectors);
@@ -225,8 +241,8 @@ TEST(LoadScenario, UsesTheStructDefaultsForAbsentKeys) {
   EXPECT_EQ(s.kernel.policy, d.kernel.policy);
   EXPECT_EQ(s.kernel.mode, d.kernel.mode);
   EXPECT_EQ(s.kernel.quantum, d.kernel.quantum);
-  EXPECT_EQ(s.kernel.disk_io, d.kernel.disk_io);
-  EXPECT_EQ(s.kernel.pio_word_bytes, d.kernel.pio_word_bytes);
+  EXPECT_EQ(s.kernel.io.transfer, d.kernel.io.transfer);
+  EXPECT_EQ(s.kernel.io.pio_word_bytes, d.kernel.io.pio_word_bytes);
   EXPECT_EQ(s.kernel.costs.context_switch, d.kernel.costs.context_switch);
   EXPECT_EQ(s.kernel.costs.poll, d.kernel.costs.poll);
   EXPECT_EQ(s.limits.sim_time, d.limits.sim_time);
@@ -278,7 +294,7 @@ TEST(LoadScenarioErrors, SaysWhereAMisplacedKeyBelongs) {
 TEST(LoadScenarioErrors, ListsTheValidKeysWhenNothingIsClose) {
   EXPECT_EQ(errors_of(with_thread("[machine.dma]\nspeed = 1\n")),
             Errors{"s.toml:2:1: error: unknown key 'speed' in [machine.dma] (valid keys: "
-                   "channels, burst)"});
+                   "channels, burst, mode)"});
 }
 
 // Checks unknown keys inside [[process]] and [[process.thread]] entries.
@@ -375,16 +391,49 @@ TEST(LoadScenarioErrors, SuggestsTheChoiceAMisspeltValueMeant) {
                     "'premptive'; did you mean \"preemptive\"?"}));
 }
 
-TEST(LoadScenarioErrors, ListsTheOnlyDiskType) {
-  EXPECT_EQ(errors_of(with_thread("[machine.disk]\ntype = \"ssd\"\n")),
-            Errors{"s.toml:2:8: error: 'type' must be \"hdd\" (the only disk type supported for "
-                   "now), got 'ssd'"});
+TEST(LoadScenarioErrors, ListsTheDiskTypes) {
+  EXPECT_EQ(errors_of(with_thread("[machine.disk]\ntype = \"tape\"\n")),
+            Errors{"s.toml:2:8: error: 'type' must be \"hdd\" or \"ssd\", got 'tape'"});
 }
 
-TEST(LoadScenarioErrors, ReportsAFullStrokeSeekShorterThanTrackToTrack) {
-  EXPECT_EQ(errors_of(with_thread("[machine.disk]\nfull_stroke_seek = \"0.5ms\"\n")),
-            Errors{"s.toml:2:20: error: 'full_stroke_seek' (500us) must not be shorter than "
-                   "'track_to_track_seek' (800us)"});
+TEST(LoadScenario, MapsAnSsd) {
+  const Scenario s = load_ok(with_thread(R"([machine.disk]
+type = "ssd"
+page_size = "8KiB"
+channels = 8
+dies_per_channel = 4
+read_latency = "25us"
+program_latency = "200us"
+channel_bandwidth = "800MB/s"
+bandwidth = "3GB/s"
+)"));
+  const DiskControllerParams& disk = s.machine.disk;
+  EXPECT_EQ(disk.kind, DiskKind::kSsd);
+  EXPECT_EQ(disk.ssd.page_bytes, 8192u);
+  EXPECT_EQ(disk.ssd.channels, 8u);
+  EXPECT_EQ(disk.ssd.dies_per_channel, 4u);
+  EXPECT_EQ(disk.ssd.read_latency, 25'000);
+  EXPECT_EQ(disk.ssd.program_latency, 200'000);
+  EXPECT_EQ(disk.ssd.channel_bandwidth, 800'000'000u);
+  EXPECT_EQ(disk.ssd.bandwidth, 3'000'000'000u);
+}
+
+TEST(LoadScenario, MapsInterruptRoutingAndDmaMode) {
+  const Scenario s = load_ok(with_thread(R"([machine.interrupts]
+routing = "least-busy"
+priority = "rotating"
+[machine.dma]
+mode = "burst"
+)"));
+  EXPECT_EQ(s.machine.irq_routing, IrqRouting::kLeastBusy);
+  EXPECT_EQ(s.machine.irq_priority, IrqPriority::kRotating);
+  EXPECT_TRUE(s.machine.dma_burst_mode);
+}
+
+TEST(LoadScenarioErrors, ReportsATrackBufferThatIsNotWholeSectors) {
+  EXPECT_EQ(errors_of(with_thread("[machine.disk]\ntrack_buffer = \"1000B\"\n")),
+            Errors{"s.toml:2:16: error: 'track_buffer' must be a whole number of sectors (512B "
+                   "each), got 1000B"});
 }
 
 TEST(LoadScenarioErrors, ReportsAQuantumLongerThanTheSimulatedTime) {
@@ -490,7 +539,8 @@ TEST(LoadScenarioErrors, MapsAProgramErrorInASingleLineString) {
 }
 
 // Checks explicit 'at lba' bounds: capacity = cylinders * heads * sectors_per_track
-// (409600000 by default), transfers count whole sectors; the last sector itself fits.
+// (1962 * 19 * 72 = 2684016 for the default HP 97560), transfers count whole
+// sectors; the last sector itself fits.
 TEST(LoadScenarioErrors, ReportsAReadPastTheEndOfTheDisk) {
   EXPECT_EQ(errors_of(R"([[process]]
 name = "app"
@@ -498,17 +548,34 @@ name = "app"
   name = "t"
   program = '''
   read 64KiB at lba 999999999
-  read 64KiB at lba 409599999
-  write 512B at lba 409599999
-  write 1B at lba 409600000
+  read 64KiB at lba 2684015
+  write 512B at lba 2684015
+  write 1B at lba 2684016
   '''
 )"),
             (Errors{"s.toml:6:3: error: read at lba 999999999 for 128 sectors runs past the end "
-                    "of the disk (409600000 sectors)",
-                    "s.toml:7:3: error: read at lba 409599999 for 128 sectors runs past the end "
-                    "of the disk (409600000 sectors)",
-                    "s.toml:9:3: error: write at lba 409600000 for 1 sector runs past the end "
-                    "of the disk (409600000 sectors)"}));
+                    "of the disk (2684016 sectors)",
+                    "s.toml:7:3: error: read at lba 2684015 for 128 sectors runs past the end "
+                    "of the disk (2684016 sectors)",
+                    "s.toml:9:3: error: write at lba 2684016 for 1 sector runs past the end "
+                    "of the disk (2684016 sectors)"}));
+}
+
+// An SSD's capacity is channels * dies * pages * sectors per page.
+TEST(LoadScenarioErrors, UsesTheSsdsCapacityForAnSsd) {
+  EXPECT_EQ(errors_of(R"([machine.disk]
+type = "ssd"
+channels = 1
+dies_per_channel = 1
+pages_per_die = 2
+[[process]]
+name = "app"
+  [[process.thread]]
+  name = "t"
+  program = "read 4KiB at lba 12"
+)"),
+            (Errors{"s.toml:10:14: error: read at lba 12 for 8 sectors runs past the end of the "
+                    "disk (16 sectors)"}));
 }
 
 TEST(LoadScenarioErrors, ReportsATransferLargerThanRam) {
@@ -661,6 +728,76 @@ TEST(LoadScenarioFile, UsesThePathAsSourceAndDefaultName) {
   EXPECT_EQ(result.scenario->source, path);
   EXPECT_EQ(result.scenario->name, path);
   EXPECT_EQ(result.scenario->machine.cores, 2);
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+TEST(LoadScenarioIo, MapsTheTimerAndCompletionKeys) {
+  const Scenario s = load_ok(with_thread(R"([kernel]
+timer = "periodic"
+tick = "4ms"
+disk_driver = "pio"
+completion = "polling"
+poll_interval = "10us"
+)"));
+  EXPECT_EQ(s.kernel.timer, TimerMode::kPeriodic);
+  EXPECT_EQ(s.kernel.tick, 4'000'000);
+  EXPECT_EQ(s.kernel.io.transfer, TransferMode::kPio);
+  EXPECT_EQ(s.kernel.io.completion, CompletionMode::kPolling);
+  EXPECT_EQ(s.kernel.io.poll_interval, 10'000);
+}
+
+TEST(LoadScenarioIo, MapsTheNetworkCardAndItsServer) {
+  const Scenario s = load_ok(with_thread(R"([machine.nic]
+bandwidth = "1Gbit/s"
+link_latency = "2ms"
+max_in_flight = 100
+max_transfer = "4MiB"
+dma_burst = "256B"
+[machine.nic.server]
+latency = "uniform"
+min = "10ms"
+max = "30ms"
+)"));
+  const NicParams& nic = s.machine.nic;
+  EXPECT_EQ(nic.bandwidth, 125'000'000u) << "1 Gbit/s is 125 MB/s";
+  EXPECT_EQ(nic.link_latency, 2'000'000);
+  EXPECT_EQ(nic.max_in_flight, 100u);
+  EXPECT_EQ(nic.max_transfer, 4u << 20);
+  EXPECT_EQ(nic.dma_burst, 256u);
+  EXPECT_EQ(nic.server.kind(), LatencyDistribution::Kind::kUniform);
+}
+
+TEST(LoadScenarioIo, EachServerDistributionNeedsItsParameters) {
+  EXPECT_EQ(errors_of(with_thread("[machine.nic.server]\nlatency = \"normal\"\nmean = \"5ms\"\n")),
+            (Errors{"s.toml:2:11: error: a normal server latency needs 'stddev' in "
+                    "[machine.nic.server]"}));
+  EXPECT_EQ(errors_of(with_thread("[machine.nic.server]\nlatency = \"uniform\"\nmin = \"9ms\"\n"
+                                  "max = \"5ms\"\n")),
+            (Errors{"s.toml:4:7: error: 'max' (5ms) must not be less than 'min' (9ms)"}));
+  EXPECT_EQ(errors_of(with_thread("[machine.nic.server]\nlatency = \"poisson\"\n")).size(), 1u);
+}
+
+TEST(LoadScenarioIo, ABandwidthNeedsABandwidthUnit) {
+  EXPECT_EQ(errors_of(with_thread("[machine.nic]\nbandwidth = \"100Mbps\"\n")),
+            (Errors{"s.toml:2:17: error: 'bandwidth': '100Mbps' is not a bandwidth: unknown "
+                    "bandwidth unit 'Mbps' (expected bit/s, kbit/s, Mbit/s, Gbit/s, B/s, kB/s, "
+                    "MB/s, GB/s, KiB/s, MiB/s or GiB/s)"}));
+}
+
+TEST(LoadScenarioIo, AFetchLargerThanTheCardsLargestTransferIsAnError) {
+  EXPECT_EQ(errors_of(R"([[process]]
+name = "app"
+  [[process.thread]]
+  name = "t"
+  program = "fetch 2MiB"
+)"),
+            (Errors{"s.toml:5:14: error: fetch of 2MiB is larger than the network card's "
+                    "max_transfer (1MiB)"}));
 }
 
 }  // namespace

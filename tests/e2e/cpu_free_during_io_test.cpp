@@ -34,9 +34,9 @@ TEST(CpuFreeDuringIo, WithDmaTheCruncherRunsWhileReadsAreInFlight) {
   EXPECT_GT(reader["io_wait_ns"].get<double>(), 0.5 * reader_life) << "reader mostly blocked";
   EXPECT_LT(reader["cpu_ns"].get<double>(), 0.05 * reader_life);
   EXPECT_EQ(reader["reads"], 25);
-  EXPECT_EQ(reader["bytes_read"], 25 * 64 * 1024);
+  EXPECT_EQ(reader["bytes_read"], 25 * 16 * 1024);
   EXPECT_EQ(r["devices"]["disk"]["requests"], 25);
-  EXPECT_EQ(r["devices"]["disk"]["bytes"], 25 * 64 * 1024);
+  EXPECT_EQ(r["devices"]["disk"]["bytes"], 25 * 16 * 1024);
   EXPECT_GE(r["counters"]["interrupts"].get<int>(), 25) << "one completion interrupt per read";
 }
 
@@ -49,15 +49,16 @@ TEST(CpuFreeDuringIo, WithPioTheCoreIsSpentPollingAndTheCruncherFinishesLater) {
   const json& reader = thread(pio, "reader");
   EXPECT_GT(reader["sys_ns"].get<double>(), 10 * reader["io_wait_ns"].get<double>())
       << "with PIO the reader burns CPU instead of sleeping";
-  EXPECT_EQ(reader["bytes_read"], 25 * 64 * 1024);
+  EXPECT_EQ(reader["bytes_read"], 25 * 16 * 1024);
   EXPECT_EQ(reader["read_checksum"], thread(dma, "reader")["read_checksum"])
       << "both drivers must deliver the same bytes";
   EXPECT_GT(pio["cores"][0]["kernel_ns"].get<double>(), 0.25 * pio["sim_time_ns"].get<double>());
 }
 
 TEST(CpuFreeDuringIo, OverridingTheDriverTurnsDmaIntoPio) {
-  json overridden =
-      run_json(workload("cpu-free-during-io/dma.toml") + " --set kernel.disk_driver=pio");
+  json overridden = run_json(workload("cpu-free-during-io/dma.toml") +
+                             " --set kernel.disk_driver=pio --set kernel.completion=polling"
+                             " --set kernel.poll_interval=1us");
   json pio = run_json(workload("cpu-free-during-io/pio.toml"));
   EXPECT_EQ(overridden["sim_time_ns"], pio["sim_time_ns"]);
   EXPECT_EQ(overridden["threads"], pio["threads"]);

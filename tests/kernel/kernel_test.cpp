@@ -2,6 +2,8 @@
 // sleeping, and that bytes written to the disk come back intact.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <string_view>
 
 #include "support/child_process.h"
@@ -84,10 +86,11 @@ TEST(Blocking, AThreadBlockedOnDiskIoUsesNoCpuWhileAnotherComputes) {
   });
 }
 
-Scenario write_then_read(DiskIoMode mode) {
+Scenario write_then_read(TransferMode mode) {
   Scenario s = scenario_with(
       {{"writer", "write 8KiB at lba 500"}, {"reader", "sleep 200ms\nread 8KiB at lba 500"}});
-  s.kernel.disk_io = mode;
+  s.kernel.io.transfer = mode;
+  if (mode == TransferMode::kPio) s.kernel.io.completion = CompletionMode::kPolling;
   return s;
 }
 
@@ -108,21 +111,22 @@ void expect_read_returns_written_bytes(Platform& p) {
 }
 
 TEST(DiskIo, WriteThenReadReturnsTheSameBytesWithDma) {
-  run(write_then_read(DiskIoMode::kDma), expect_read_returns_written_bytes);
+  run(write_then_read(TransferMode::kDma), expect_read_returns_written_bytes);
 }
 
 TEST(DiskIo, WriteThenReadReturnsTheSameBytesWithPio) {
-  run(write_then_read(DiskIoMode::kPio), expect_read_returns_written_bytes);
+  run(write_then_read(TransferMode::kPio), expect_read_returns_written_bytes);
 }
 
 TEST(DiskIo, PioKeepsTheCoreBusyWhileDmaLeavesItFree) {
-  for (DiskIoMode mode : {DiskIoMode::kDma, DiskIoMode::kPio}) {
+  for (TransferMode mode : {TransferMode::kDma, TransferMode::kPio}) {
     Scenario s = scenario_with({{"reader", "read 64KiB at lba 5000"}});
-    s.kernel.disk_io = mode;
+    s.kernel.io.transfer = mode;
+    if (mode == TransferMode::kPio) s.kernel.io.completion = CompletionMode::kPolling;
     run(s, [mode](Platform& p) {
       const Thread& reader = thread_named(p, "reader");
       Ns idle = p.cpu().core(0).time_in(CoreMode::kIdle);
-      if (mode == DiskIoMode::kDma) {
+      if (mode == TransferMode::kDma) {
         EXPECT_GT(idle, reader.stats.io_wait / 2) << "the core idles while the disk works";
       } else {
         EXPECT_LT(idle, 100 * kUs) << "the core polls and copies through the whole read";
@@ -182,6 +186,149 @@ TEST(Cycles, ComputeInCyclesTakesCyclesOverTheClock) {
   Scenario s = scenario_with({{"t", "compute 3000000 cycles"}});
   s.machine.clock_hz = 1'500'000'000;
   run(s, [](Platform& p) { EXPECT_EQ(thread_named(p, "t").stats.user, 2 * kMs); });
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+using testing::scenario_with;
+using testing::thread_named;
+
+template <typename Check>
+void run_io(const Scenario& s, Check check) {
+  EXPECT_CHILD_PASSES([&] {
+    set_time_resolution();
+    Platform platform(s, true);
+    ASSERT_EQ(simulate(platform), RunEnd::kCompleted);
+    check(platform);
+  });
+}
+
+Scenario one_read(TransferMode transfer, CompletionMode completion) {
+  Scenario s = scenario_with({{"reader", "read 64KiB at lba 5000"}});
+  s.kernel.io.transfer = transfer;
+  s.kernel.io.completion = completion;
+  return s;
+}
+
+TEST(Completion, DmaWithPollingKeepsTheCoreSpinningInsteadOfBlocking) {
+  run_io(one_read(TransferMode::kDma, CompletionMode::kPolling), [](Platform& p) {
+    const Thread& reader = thread_named(p, "reader");
+    EXPECT_EQ(reader.stats.io_wait, 0) << "a polling thread never blocks";
+    EXPECT_GT(reader.stats.sys, 1 * kMs) << "it spins in the kernel for the whole disk access";
+    EXPECT_LT(p.cpu().core(0).time_in(CoreMode::kIdle), 100 * kUs);
+    EXPECT_EQ(reader.stats.bytes_read, 64u * 1024);
+    EXPECT_EQ(p.dma().stats().bytes, 64u * 1024) << "the DMA engine still moved the data";
+  });
+}
+
+// The bytes at LBA 5000..5127 of a fresh disk: its factory pattern.
+std::uint64_t factory_checksum(std::uint64_t lba, std::uint64_t sectors) {
+  Checksum sum;
+  std::vector<std::uint8_t> sector(512);
+  for (std::uint64_t i = 0; i < sectors; ++i) {
+    DiskImage::factory_pattern(lba + i, sector);
+    sum.add(sector);
+  }
+  return sum.value();
+}
+
+TEST(Completion, EveryTransferAndCompletionModeDeliversTheDisksBytes) {
+  for (TransferMode t : {TransferMode::kDma, TransferMode::kPio}) {
+    for (CompletionMode c : {CompletionMode::kInterrupt, CompletionMode::kPolling}) {
+      SCOPED_TRACE(
+          fmt::format("transfer {}, completion {}", static_cast<int>(t), static_cast<int>(c)));
+      run_io(one_read(t, c), [](Platform& p) {
+        const Thread& reader = thread_named(p, "reader");
+        EXPECT_EQ(reader.stats.bytes_read, 64u * 1024);
+        EXPECT_EQ(reader.stats.read_sum.value(), factory_checksum(5000, 128));
+      });
+    }
+  }
+}
+
+TEST(TimerModes, APeriodicTickPreemptsAtTheFirstTickPastTheQuantum) {
+  Scenario s = scenario_with({{"a", "compute 20ms"}, {"b", "compute 20ms"}});
+  s.kernel.timer = TimerMode::kPeriodic;
+  s.kernel.tick = 1 * kMs;
+  s.kernel.quantum = 2500 * kUs;  // ends between two ticks: the 3 ms tick preempts
+  run_io(s, [](Platform& p) {
+    for (const Slice& slice : p.kernel().schedule()) {
+      if (std::string_view(slice.ended_by) != "preempted") continue;
+      EXPECT_GE(slice.end - slice.start, 2500 * kUs);
+      EXPECT_LE(slice.end - slice.start, 3500 * kUs + 20 * kUs)
+          << "a slice starts between ticks, so it ends at most one tick after its quantum";
+    }
+    EXPECT_GT(p.kernel().counters().preemptions, 5u);
+  });
+}
+
+TEST(TimerModes, APeriodicTickInterruptsEvenAnIdleCore) {
+  Scenario tickless = scenario_with({{"sleeper", "sleep 20ms"}});
+  Scenario periodic = tickless;
+  periodic.kernel.timer = TimerMode::kPeriodic;
+  run_io(tickless, [](Platform& p) {
+    EXPECT_LE(p.kernel().counters().interrupts, 2u) << "tickless: only the sleep's deadline";
+  });
+  run_io(periodic, [](Platform& p) {
+    EXPECT_GE(p.kernel().counters().interrupts, 20u) << "periodic: one tick per millisecond";
+    EXPECT_GT(p.cpu().core(0).time_in(CoreMode::kIrq), 20 * kUs);
+  });
+}
+
+TEST(TimerModes, WithAPeriodicTickASleepEndsOnATick) {
+  Scenario s = scenario_with({{"sleeper", "sleep 2500us\ncompute 1ms"}});
+  s.kernel.timer = TimerMode::kPeriodic;
+  run_io(s, [](Platform& p) {
+    const Thread& t = thread_named(p, "sleeper");
+    // Asleep from ~0.2us to 2.5 ms; the 3 ms tick wakes it.
+    EXPECT_GE(t.stats.first_run + t.stats.sys + t.stats.sleep, 3 * kMs);
+    EXPECT_LE(t.stats.sleep, 3 * kMs);
+  });
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+TEST(Fetch, TenThreadsFetchingAtOnceFinishInAboutOneServerLatency) {
+  std::vector<std::pair<std::string, std::string>> threads;
+  for (int i = 0; i < 10; ++i)
+    threads.push_back({fmt::format("t{}", i), "fetch 4KiB"});
+  Scenario s = testing::scenario_with(threads);
+  s.machine.nic.server = LatencyDistribution::fixed(50 * kMs);
+  EXPECT_CHILD_PASSES([&] {
+    set_time_resolution();
+    Platform p(s);
+    ASSERT_EQ(simulate(p), RunEnd::kCompleted);
+    // One latency (50 ms) plus link and serialisation, not ten latencies.
+    EXPECT_LT(p.kernel().finish_time(), 55 * kMs);
+    EXPECT_GT(p.kernel().finish_time(), 50 * kMs);
+    for (const auto& t : p.kernel().threads()) {
+      EXPECT_EQ(t->stats.fetches, 1u);
+      EXPECT_EQ(t->stats.bytes_fetched, 4096u);
+      EXPECT_GT(t->stats.io_wait, 50 * kMs) << t->name << " blocked for the whole request";
+    }
+  });
+}
+
+TEST(Fetch, TheResponseBytesAreTheCardsDocumentedContent) {
+  Scenario s = testing::scenario_with({{"t", "fetch 3000B"}});
+  EXPECT_CHILD_PASSES([&] {
+    set_time_resolution();
+    Platform p(s);
+    ASSERT_EQ(simulate(p), RunEnd::kCompleted);
+    const Thread& t = testing::thread_named(p, "t");
+    std::vector<std::uint8_t> expected(3000), in_ram(3000);
+    Nic::response_bytes(0, 0, expected);  // the first request the card served
+    p.ram().read(t.buffer, in_ram);
+    EXPECT_EQ(in_ram, expected);
+  });
 }
 
 }  // namespace

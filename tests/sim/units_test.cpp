@@ -335,3 +335,27 @@ TEST(FormatAndParse, RoundTripThroughTheFormattedText) {
 
 }  // namespace
 }  // namespace iosim::units
+
+namespace iosim::units {
+namespace {
+
+TEST(ParseBandwidth, ReadsBitAndByteRatesInBitsPerSecond) {
+  EXPECT_EQ(parse_bandwidth_bits("100Mbit/s"), 100'000'000u);
+  EXPECT_EQ(parse_bandwidth_bits("1Gbit/s"), 1'000'000'000u);
+  EXPECT_EQ(parse_bandwidth_bits("12.5MB/s"), 100'000'000u) << "a byte is 8 bits";
+  EXPECT_EQ(parse_bandwidth_bits("1KiB/s"), 8192u);
+  EXPECT_EQ(parse_bandwidth_bits("64 kbit/s"), 64'000u);
+}
+
+TEST(ParseBandwidth, NamesTheUnitsWhenOneIsUnknown) {
+  Error error;
+  EXPECT_FALSE(parse_bandwidth_bits("100Mbps", &error));
+  EXPECT_NE(error.message.find("unknown bandwidth unit 'Mbps'"), std::string::npos)
+      << error.message;
+  EXPECT_EQ(error.column, 3u);
+  EXPECT_FALSE(parse_bandwidth_bits("100mbit/s", &error));
+  EXPECT_NE(error.message.find("did you mean 'Mbit/s'?"), std::string::npos) << error.message;
+}
+
+}  // namespace
+}  // namespace iosim::units
