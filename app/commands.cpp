@@ -116,6 +116,7 @@ int run_command(const RunOptions& options) {
       end = simulate(*platform, [&progress] { progress.update(); });
     }
     if (vcd) vcd->finish(now_ns());
+    platform->finish();
     return report_and_exit(*platform, options, run_end_name(end));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error at %s: %s\n", units::format_duration(now_ns()).c_str(),

@@ -28,6 +28,7 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   disk.buffer_base = kDiskBufferBase;
   disk.dma_burst_mode = m.dma_burst_mode;
   disk_ = std::make_unique<DiskController>("disk", disk);
+  if (!m.disk_image.empty()) disk_->image().load_file(m.disk_image);
   NicParams nic = m.nic;
   nic.seed = scenario_.seed;
   nic_ = std::make_unique<Nic>("nic", nic);
@@ -72,6 +73,10 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
 }
 
 Platform::~Platform() = default;
+
+void Platform::finish() {
+  if (!scenario_.machine.disk_save.empty()) disk_->image().save_file(scenario_.machine.disk_save);
+}
 
 void Platform::wire_interrupts() {
   for (int c = 0; c < cores_; ++c) {

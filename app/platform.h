@@ -58,6 +58,9 @@ class Platform {
   InterruptController& ic() { return *ic_; }
   const Scenario& scenario() const { return scenario_; }
 
+  // After the run: writes the disk's contents where the scenario asked.
+  void finish();
+
   // Everything a waveform can show, grouped by scope.
   std::vector<Probe*> probes();
 

@@ -34,6 +34,8 @@ struct MachineSpec {
   Ns ram_latency = 50;
   BusTiming bus;
   DiskControllerParams disk;  // HDD geometry and mechanics, controller overhead and queue
+  std::string disk_image;     // a file whose bytes are the disk's first sectors ("" = none)
+  std::string disk_save;      // where to write the disk's contents after the run ("" = don't)
   NicParams nic;              // the network card and the remote server it talks to
   int dma_channels = 4;
   std::uint32_t dma_burst = 64;  // bytes per bus grant

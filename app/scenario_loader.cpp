@@ -222,6 +222,12 @@ const Field<Draft> kDiskFields[] = {
     {"queue_depth", integer(1, 256), IOSIM_SET(machine.disk.queue_depth)},
     {"max_transfer", size("128KiB", 1, 16 * kMiB),
      [](Draft& d, Value& v) { d.max_transfer = v.number; }},
+    {"image",
+     {.kind = Kind::kString, .accept_text = &is_non_empty, .requirement = "a file path"},
+     [](Draft& d, Value& v) { d.s.machine.disk_image = v.text; }},
+    {"save_image",
+     {.kind = Kind::kString, .accept_text = &is_non_empty, .requirement = "a file path"},
+     [](Draft& d, Value& v) { d.s.machine.disk_save = v.text; }},
     {"policy", choice(&queue_policies),
      [](Draft& d, Value& v) { d.s.machine.disk.policy = static_cast<QueuePolicy>(v.number); }},
     // Hard disk mechanics (Ruemmler & Wilkes).
@@ -683,6 +689,8 @@ class Loader {
   std::optional<std::uint64_t> whole_sectors(std::optional<std::uint64_t> bytes,
                                              std::string_view key, std::string_view name);
   void check_server();
+  void check_image_files();
+  std::string beside_scenario(const std::string& path) const;
   void check_quantum();
   void check_programs();
   std::uint64_t disk_capacity() const;
@@ -817,6 +825,7 @@ LoadResult Loader::run(const std::vector<std::string>& overrides) {
     read_table<Draft>(*parsed.table, kRootFields, draft_, Scope{});
     check_sector_multiples();
     check_server();
+    check_image_files();
     check_quantum();
     check_programs();
   }
@@ -1221,6 +1230,26 @@ void Loader::check_sector_multiples() {
   if (auto n = whole_sectors(draft_.track_buffer, kTrackBufferKey, "track_buffer"))
     disk.hdd.track_buffer = static_cast<std::uint32_t>(*n);
   if (!bad({kPageSizeKey})) whole_sectors(disk.ssd.page_bytes, kPageSizeKey, "page_size");
+}
+
+// A relative path in a scenario is relative to the scenario file's folder,
+// so a lesson folder can carry its disk image along.
+std::string Loader::beside_scenario(const std::string& path) const {
+  if (path.empty() || path.front() == '/' || source_.rfind("<built-in>", 0) == 0) return path;
+  const std::size_t slash = source_.rfind('/');
+  return slash == std::string::npos ? path : source_.substr(0, slash + 1) + path;
+}
+
+// The image to load must be readable now, not half-way into a run.
+void Loader::check_image_files() {
+  MachineSpec& m = draft_.s.machine;
+  if (!m.disk_image.empty()) {
+    m.disk_image = beside_scenario(m.disk_image);
+    if (!std::ifstream(m.disk_image))
+      error(at_key("machine.disk.image"),
+            fmt::format("cannot read the disk image '{}': {}", m.disk_image, std::strerror(errno)));
+  }
+  if (!m.disk_save.empty()) m.disk_save = beside_scenario(m.disk_save);
 }
 
 // The server's latency distribution needs the parameters of its kind.

@@ -2,10 +2,14 @@
 // statuses, limits, and the VCD trace.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "sim/checksum.h"
 #include "support/run_iosim.h"
 
 namespace iosim {
@@ -99,7 +103,9 @@ TEST(Check, ReportsAProgramErrorAtItsLineInTheFile) {
 }
 
 TEST(Check, AcceptsTheLessonScenarios) {
-  for (const char* w : {"cpu-free-during-io/dma.toml", "cpu-free-during-io/pio.toml"}) {
+  for (const char* w :
+       {"cpu-free-during-io/dma.toml", "cpu-free-during-io/pio.toml",
+        "cpu-free-during-io/dma-polling.toml", "cpu-free-during-io/pio-interrupt.toml"}) {
     auto r = run_iosim(std::string("check ") + workload(w));
     EXPECT_EQ(r.status, 0) << w << ": " << r.err;
   }
@@ -120,6 +126,41 @@ TEST(Usage, UnknownOptionsAndMissingFilesExitWith2) {
   auto r = run_iosim("run /nonexistent/scenario.toml");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("/nonexistent/scenario.toml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// A disk image named in the scenario (relative to the scenario's folder) is
+// what the disk holds at the start; save_image receives what it holds at the end.
+TEST(DiskImage, LoadsTheImageBesideTheScenarioAndSavesTheResult) {
+  std::string dir = "/tmp/iosim-image-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/in.img", std::ios::binary)
+      << std::string(512, 'A') << std::string(512, 'B');
+  std::ofstream(dir + "/s.toml") << "[machine.disk]\n"
+                                    "image = \"in.img\"\n"
+                                    "save_image = \"out.img\"\n"
+                                    "[[process]]\nname = \"p\"\n"
+                                    "  [[process.thread]]\n  name = \"t\"\n"
+                                    "  program = \"read 1KiB at lba 0\\nwrite 512B at lba 1\"\n";
+  auto r = run_iosim("run --quiet --json " + dir + "/s.toml");
+  ASSERT_EQ(r.status, 0) << r.err;
+  // The read returned the file's bytes: FNV-1a of 512 'A' then 512 'B'.
+  Checksum expected;
+  std::string file = std::string(512, 'A') + std::string(512, 'B');
+  expected.add({reinterpret_cast<const std::uint8_t*>(file.data()), file.size()});
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["threads"][0]["read_checksum"], fmt::format("{:016x}", expected.value()));
+  // The saved image: sector 0 from the file, sector 1 overwritten by the thread.
+  std::string saved = read_file(dir + "/out.img");
+  ASSERT_EQ(saved.size(), 1024u);
+  EXPECT_EQ(saved.substr(0, 512), std::string(512, 'A'));
+  EXPECT_NE(saved.substr(512, 512), std::string(512, 'B'));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

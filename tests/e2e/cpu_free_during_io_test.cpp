@@ -106,3 +106,30 @@ TEST(TextReport, ShowsCoresThreadsAndDevices) {
 
 }  // namespace
 }  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// The four ways to do I/O: whether the core is free depends on how the
+// kernel learns a request is done (interrupt or polling), more than on who
+// moves the data (DMA or the core).
+TEST(CpuFreeDuringIo, InterruptsFreeTheCoreWhateverMovesTheDataPollingDoesNot) {
+  auto finish = [](const std::string& file) {
+    auto r = testing::run_iosim("run --quiet --json " + testing::workload(file));
+    EXPECT_EQ(r.status, 0) << file << ": " << r.err;
+    nlohmann::json j = nlohmann::json::parse(r.out);
+    for (const auto& t : j["threads"])
+      if (t["name"] == "cruncher") return t["finish_ns"].get<double>();
+    return 0.0;
+  };
+  double dma = finish("cpu-free-during-io/dma.toml");
+  double pio_interrupt = finish("cpu-free-during-io/pio-interrupt.toml");
+  double dma_polling = finish("cpu-free-during-io/dma-polling.toml");
+  double pio_polling = finish("cpu-free-during-io/pio.toml");
+  EXPECT_LT(pio_interrupt, 1.05 * dma) << "PIO with interrupts costs only the copying";
+  EXPECT_GT(dma_polling, 1.3 * dma) << "polling keeps the core even when DMA moves the data";
+  EXPECT_GT(pio_polling, 1.3 * dma);
+}
+
+}  // namespace
+}  // namespace iosim
