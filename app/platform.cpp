@@ -65,6 +65,7 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   kc.seed = scenario_.seed;
   kc.routing = scenario_.machine.irq_routing;
   kc.priority = scenario_.machine.irq_priority;
+  kc.trigger = scenario_.machine.irq_trigger;
   kc.record_schedule = record_schedule;
   kernel_ = std::make_unique<Kernel>(kc, std::move(policy), *cpu_, *ram_);
   kernel_->on_all_done([] { sc_core::sc_stop(); });

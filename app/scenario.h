@@ -42,6 +42,7 @@ struct MachineSpec {
   bool dma_burst_mode = false;   // a transfer holds the bus to its end (else: cycle stealing)
   IrqRouting irq_routing = IrqRouting::kFixed;  // which core device interrupts go to
   IrqPriority irq_priority = IrqPriority::kFixed;
+  IrqTrigger irq_trigger = IrqTrigger::kEdge;
 };
 
 struct KernelSpec {

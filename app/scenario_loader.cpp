@@ -152,6 +152,10 @@ const std::vector<std::string>& irq_priorities() {  // in IrqPriority order
   static const std::vector<std::string> names{"fixed", "rotating"};
   return names;
 }
+const std::vector<std::string>& irq_triggers() {  // in IrqTrigger order
+  static const std::vector<std::string> names{"edge", "level"};
+  return names;
+}
 const std::vector<std::string>& queue_policies() {  // in QueuePolicy order
   static const std::vector<std::string> names{"fcfs", "sstf", "look"};
   return names;
@@ -294,6 +298,8 @@ const Field<Draft> kInterruptFields[] = {
      [](Draft& d, Value& v) { d.s.machine.irq_routing = static_cast<IrqRouting>(v.number); }},
     {"priority", choice(&irq_priorities),
      [](Draft& d, Value& v) { d.s.machine.irq_priority = static_cast<IrqPriority>(v.number); }},
+    {"trigger", choice(&irq_triggers),
+     [](Draft& d, Value& v) { d.s.machine.irq_trigger = static_cast<IrqTrigger>(v.number); }},
 };
 
 const Field<Draft> kMachineFields[] = {

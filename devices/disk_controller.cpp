@@ -16,7 +16,8 @@ DiskController::DiskController(sc_core::sc_module_name name, DiskControllerParam
       scheduler_(params.policy),
       image_(params.kind == DiskKind::kHdd ? hdd_.capacity_sectors() : ssd_.capacity_sectors(),
              params.sector_bytes()),
-      staging_(std::size_t{params.max_sectors} * params.sector_bytes()) {
+      staging_(std::size_t{params.max_sectors} * params.sector_bytes()),
+      level_irq_(params.level_irq) {
   if (p_.queue_depth < 1 || p_.max_sectors < 1)
     throw std::invalid_argument("disk controller needs a queue and a buffer");
   auto field = [this](const char* reg, std::uint64_t offset, std::uint64_t* value) {
@@ -34,13 +35,11 @@ DiskController::DiskController(sc_core::sc_module_name name, DiskControllerParam
   bank_.add(
       "DATA", kData, [this](unsigned w) { return pio_read(w); },
       [this](std::uint64_t v, unsigned w) { pio_write(v, w); });
-  bank_.add("COMPLETE", kComplete, [this](unsigned) {
-    if (completions_.empty()) return kNoCompletion;
-    std::uint64_t c = completions_.front();
-    completions_.pop_front();
-    return c;
-  });
+  bank_.add("COMPLETE", kComplete, [this](unsigned) { return pop_completion(); });
   bank_.add("QDEPTH", kQueueDepth, [this](unsigned) { return std::uint64_t{p_.queue_depth}; });
+  bank_.add(
+      "IRQ_MODE", kIrqMode, [this](unsigned) { return level_irq_ ? kIrqLevel : kIrqPulse; },
+      [this](std::uint64_t v, unsigned) { set_irq_mode(v); });
   regs.register_b_transport(this, &DiskController::regs_transport);
   buffer.register_b_transport(this, &DiskController::buffer_transport);
 
@@ -95,8 +94,38 @@ void DiskController::finish(const Command& c, bool ok) {
   if (ok) stats_.bytes += c.count * sector_bytes();
   if (--taken_ == 0) stats_.busy_ns += now_ns() - busy_since_;
   in_flight_.set(taken_);
-  completions_.push_back((c.tag << 1) | (ok ? 0 : 1));
-  if (c.flags & kFlagIrq) irq.pulse();
+  const bool interrupt = c.flags & kFlagIrq;
+  completions_.push_back({(c.tag << 1) | (ok ? 0 : 1), interrupt});
+  if (interrupt) ++irq_completions_;
+  if (interrupt && !level_irq_) irq.pulse();
+  update_irq_level();
+}
+
+std::uint64_t DiskController::pop_completion() {
+  if (completions_.empty()) return kNoCompletion;
+  Completion c = completions_.front();
+  completions_.pop_front();
+  if (c.irq) --irq_completions_;
+  update_irq_level();
+  return c.value;
+}
+
+void DiskController::set_irq_mode(std::uint64_t mode) {
+  if (mode > kIrqLevel) return;
+  level_irq_ = mode == kIrqLevel;
+  update_irq_level();
+}
+
+// Level mode: a reason to interrupt is a completion waiting that asked for one,
+// or PIO data (of a command that asked) still to move through DATA.
+bool DiskController::irq_cause() const {
+  return irq_completions_ > 0 || (drq_ && pio_irq_ && pio_pos_ < pio_end_);
+}
+
+// Called at every change of a cause. In pulse mode the level stays low.
+void DiskController::update_irq_level() {
+  const bool high = level_irq_ && irq_cause();
+  if (high != irq.level()) irq.set_level(high);
 }
 
 bool DiskController::valid(const Command& c) const {
@@ -254,17 +283,22 @@ void DiskController::count_dma_done() {
 }
 
 // Programmed I/O: raise DRQ and wait while the host moves every byte through
-// DATA. With `interrupt`, DRQ rising is announced by a pulse too, so a driver
-// can copy in its interrupt handler instead of polling STATUS.
+// DATA. With `interrupt`, DRQ rising is announced by a pulse too (or, in level
+// mode, the line is held until the last byte has moved), so a driver can copy
+// in its interrupt handler instead of polling STATUS.
 void DiskController::pio_exchange(std::uint64_t bytes, bool interrupt) {
   state_.set(kPio);
   pio_pos_ = 0;
   pio_end_ = bytes;
   drq_ = true;
-  if (interrupt) irq.pulse();
+  pio_irq_ = interrupt;
+  if (interrupt && !level_irq_) irq.pulse();
+  update_irq_level();
   while (pio_pos_ < pio_end_)
     sc_core::wait(pio_ev_);
   drq_ = false;
+  pio_irq_ = false;
+  update_irq_level();
 }
 
 std::uint64_t DiskController::pio_read(unsigned width) {
@@ -272,7 +306,10 @@ std::uint64_t DiskController::pio_read(unsigned width) {
   std::uint64_t v = 0;
   for (unsigned i = 0; i < width && pio_pos_ < pio_end_; ++i)
     v |= std::uint64_t{staging_[pio_pos_++]} << (8 * i);
-  if (pio_pos_ >= pio_end_) pio_ev_.notify(sc_core::SC_ZERO_TIME);
+  if (pio_pos_ >= pio_end_) {
+    pio_ev_.notify(sc_core::SC_ZERO_TIME);
+    update_irq_level();
+  }
   return v;
 }
 
@@ -280,7 +317,10 @@ void DiskController::pio_write(std::uint64_t value, unsigned width) {
   if (!drq_) return;
   for (unsigned i = 0; i < width && pio_pos_ < pio_end_; ++i)
     staging_[pio_pos_++] = static_cast<std::uint8_t>(value >> (8 * i));
-  if (pio_pos_ >= pio_end_) pio_ev_.notify(sc_core::SC_ZERO_TIME);
+  if (pio_pos_ >= pio_end_) {
+    pio_ev_.notify(sc_core::SC_ZERO_TIME);
+    update_irq_level();
+  }
 }
 
 void DiskController::regs_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {

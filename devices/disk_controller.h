@@ -2,8 +2,9 @@
 // SC_THREAD) takes commands from a queue, runs them on the medium (a hard
 // disk, HddModel, or a solid-state drive, SsdModel), stages the sectors in its
 // own buffer, and then either hands them to the DMA engine or serves them word
-// by word through the DATA register (programmed I/O). It pulses its interrupt
-// line when a command completes (and, for PIO, when DRQ rises), if asked to.
+// by word through the DATA register (programmed I/O). It signals its interrupt
+// line when a command completes (and, for PIO, when DRQ rises), if asked to:
+// by a pulse (edge) or by holding it high (level), as IRQ_MODE says (below).
 // None of this time is spent by a CPU core: decoding a command (`overhead`) is
 // the firmware's own work.
 //
@@ -35,6 +36,18 @@
 //   0x40 COMPLETE  ro  pops the oldest completion: (tag << 1) | failed, or
 //                      kNoCompletion when none is waiting
 //   0x48 QDEPTH    ro  command queue capacity (queue_depth)
+//   0x70 IRQ_MODE  rw  0 = pulse (edge), 1 = level; other values are ignored.
+//                      Reset value: params.level_irq. Pulse: one pulse per
+//                      completion with FLAGS bit 1, and per PIO DRQ rise with
+//                      FLAGS bit 1. Level: the line is high exactly while a
+//                      cause waits: a completion in COMPLETE whose command had
+//                      FLAGS bit 1, or (PIO, FLAGS bit 1) DRQ is up and bytes
+//                      are left to move through DATA. Popping the last such
+//                      completion / moving the last PIO byte lowers it.
+//                      Switching to level raises the line at once if a cause
+//                      waits; switching to pulse lowers it.
+// 0x50..0x68 are reserved (an address error); 0x70 is IRQ_MODE on the network
+// card too.
 // The staging buffer is also mapped on the bus (socket `buffer`), which is
 // where the DMA engine reads from and writes to.
 #pragma once
@@ -75,6 +88,7 @@ struct DiskControllerParams {
   std::uint64_t dma_regs = 0;       // bus address of the DMA channel the firmware uses
   std::uint64_t buffer_base = 0;    // bus address where the staging buffer is mapped
   bool dma_burst_mode = false;      // start DMA in burst mode (holds the bus) or cycle stealing
+  bool level_irq = false;           // IRQ_MODE at reset: false = pulse (edge), true = level
 
   std::uint32_t sector_bytes() const {
     return kind == DiskKind::kHdd ? hdd.sector_bytes : ssd.sector_bytes;
@@ -85,11 +99,13 @@ class DiskController : public sc_core::sc_module {
  public:
   static constexpr std::uint64_t kCmd = 0x00, kLba = 0x08, kCount = 0x10, kAddr = 0x18,
                                  kFlags = 0x20, kDoorbell = 0x28, kStatus = 0x30, kData = 0x38,
-                                 kComplete = 0x40, kQueueDepth = 0x48, kRegsSize = 0x100;
+                                 kComplete = 0x40, kQueueDepth = 0x48, kIrqMode = 0x70,
+                                 kRegsSize = 0x100;
   static constexpr std::uint64_t kRead = 1, kWrite = 2;
   static constexpr std::uint64_t kFlagDma = 1, kFlagIrq = 2;
   static constexpr std::uint64_t kBusy = 1, kDrq = 2, kFull = 4, kError = 8, kDone = 16;
   static constexpr std::uint64_t kNoCompletion = ~std::uint64_t{0};
+  static constexpr std::uint64_t kIrqPulse = 0, kIrqLevel = 1;  // IRQ_MODE values
   // Firmware states, as traced.
   enum State : std::uint64_t { kIdle, kDecode, kSeek, kRotate, kTransfer, kDma, kPio, kHeadSwitch };
 
@@ -112,6 +128,7 @@ class DiskController : public sc_core::sc_module {
   std::uint64_t buffer_bytes() const { return staging_.size(); }
   const DeviceStats& stats() const { return stats_; }
   std::vector<Probe*> probes() { return {&state_, &cylinder_, &queued_, &in_flight_}; }
+  bool level_irq() const { return level_irq_; }  // IRQ_MODE == 1
 
  private:
   SC_HAS_PROCESS(DiskController);
@@ -119,6 +136,10 @@ class DiskController : public sc_core::sc_module {
   struct Command {
     std::uint64_t op, lba, count, addr, flags, tag;
     std::vector<std::uint8_t> data;  // SSD: a read's bytes, kept until it is delivered
+  };
+  struct Completion {
+    std::uint64_t value;  // (tag << 1) | failed, as COMPLETE returns it
+    bool irq;             // its command had FLAGS bit 1
   };
 
   void firmware();
@@ -142,6 +163,10 @@ class DiskController : public sc_core::sc_module {
   std::uint64_t status() const;
   std::uint64_t pio_read(unsigned width);
   void pio_write(std::uint64_t value, unsigned width);
+  std::uint64_t pop_completion();
+  void set_irq_mode(std::uint64_t mode);
+  bool irq_cause() const;
+  void update_irq_level();
   void count_dma_done();
   void regs_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void buffer_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -159,13 +184,16 @@ class DiskController : public sc_core::sc_module {
   // SSD: commands on the medium, by (completion time, order taken).
   std::map<std::pair<Ns, std::uint64_t>, Command> on_medium_;
   std::uint64_t medium_seq_ = 0;  // orders commands that complete in the same ns
-  std::deque<std::uint64_t> completions_;
-  std::size_t taken_ = 0;  // taken by the firmware and not yet completed
+  std::deque<Completion> completions_;
+  std::size_t irq_completions_ = 0;  // entries of completions_ with irq set
+  std::size_t taken_ = 0;            // taken by the firmware and not yet completed
   Ns busy_since_ = 0;
   bool refused_ = false;
   std::uint32_t head_cylinder_ = 0;
   std::uint64_t pio_pos_ = 0, pio_end_ = 0;
   bool drq_ = false;
+  bool pio_irq_ = false;  // the PIO exchange in progress is for a command with FLAGS bit 1
+  bool level_irq_ = false;
   std::uint64_t dma_dones_ = 0;
   sc_core::sc_event doorbell_ev_, pio_ev_, dma_ev_;
   DeviceStats stats_;

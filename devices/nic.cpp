@@ -13,6 +13,7 @@ Nic::Nic(sc_core::sc_module_name name, NicParams params)
     : sc_module(name),
       p_(params),
       random_(params.seed, std::string("nic/") + this->name()),
+      level_irq_(params.level_irq),
       burst_(params.dma_burst) {
   if (p_.bandwidth < 1 || p_.dma_burst < 1 || p_.max_in_flight < 1 || p_.link_latency < 0)
     throw std::invalid_argument("network card needs a bandwidth, a burst and room for a request");
@@ -28,12 +29,7 @@ Nic::Nic(sc_core::sc_module_name name, NicParams params)
   bank_.add("DOORBELL", kDoorbell, nullptr, [this](std::uint64_t v, unsigned) { doorbell(v); });
   bank_.add("STATUS", kStatus, [this](unsigned) { return status(); });
   bank_.add("DATA", kData, [this](unsigned w) { return pio_data(w); });
-  bank_.add("COMPLETE", kComplete, [this](unsigned) {
-    if (completions_.empty()) return kNoCompletion;
-    std::uint64_t c = completions_.front();
-    completions_.pop_front();
-    return c;
-  });
+  bank_.add("COMPLETE", kComplete, [this](unsigned) { return pop_completion(); });
   bank_.add("QDEPTH", kQueueDepth, [this](unsigned) { return std::uint64_t{p_.max_in_flight}; });
   bank_.add("IN_FLIGHT", kInFlight, [this](unsigned) { return in_flight_; });
   bank_.add("PIO_TAG", kPioTag,
@@ -42,6 +38,9 @@ Nic::Nic(sc_core::sc_module_name name, NicParams params)
     return pio_.empty() ? 0 : pio_.front().rec.resp_bytes - pio_.front().pio_read;
   });
   bank_.add("MAX_XFER", kMaxTransfer, [this](unsigned) { return p_.max_transfer; });
+  bank_.add(
+      "IRQ_MODE", kIrqMode, [this](unsigned) { return level_irq_ ? kIrqLevel : kIrqPulse; },
+      [this](std::uint64_t v, unsigned) { set_irq_mode(v); });
   regs.register_b_transport(this, &Nic::regs_transport);
   SC_THREAD(engine);
 }
@@ -157,18 +156,20 @@ bool Nic::dma_write(const Request& r) {
 }
 
 // The front of pio_ is the response at DATA. Announce it (interrupt, if its
-// FLAGS ask), or complete it at once if it has no bytes to read.
+// FLAGS ask: a pulse, or in level mode the line held while it has bytes left),
+// or complete it at once if it has no bytes to read.
 void Nic::stage_next_pio() {
   while (!pio_.empty()) {
     Request& front = pio_.front();
     if (front.rec.resp_bytes > 0) {
-      if (front.rec.flags & kFlagIrq) irq.pulse();
+      if ((front.rec.flags & kFlagIrq) && !level_irq_) irq.pulse();
       break;
     }
     Request r = front;
     pio_.pop_front();
     complete(r, true);
   }
+  update_irq_level();
   refresh_state();
 }
 
@@ -184,19 +185,53 @@ std::uint64_t Nic::pio_data(unsigned width) {
     complete(r, true);
     stage_next_pio();
   }
+  update_irq_level();
   return v;
+}
+
+std::uint64_t Nic::pop_completion() {
+  if (completions_.empty()) return kNoCompletion;
+  Completion c = completions_.front();
+  completions_.pop_front();
+  if (c.irq) --irq_completions_;
+  update_irq_level();
+  return c.value;
+}
+
+void Nic::set_irq_mode(std::uint64_t mode) {
+  if (mode > kIrqLevel) return;
+  level_irq_ = mode == kIrqLevel;
+  update_irq_level();
+}
+
+// Level mode: a reason to interrupt is a completion waiting that asked for
+// one, or a PIO response (of a request that asked) at DATA with bytes unread.
+bool Nic::irq_cause() const {
+  if (irq_completions_ > 0) return true;
+  if (pio_.empty()) return false;
+  const Request& front = pio_.front();
+  return (front.rec.flags & kFlagIrq) && front.pio_read < front.rec.resp_bytes;
+}
+
+// Called at every change of a cause. In pulse mode the level stays low.
+void Nic::update_irq_level() {
+  const bool high = level_irq_ && irq_cause();
+  if (high != irq.level()) irq.set_level(high);
 }
 
 void Nic::complete(Request& r, bool ok) {
   Ns now = now_ns();
   r.rec.complete = now;
   r.rec.failed = !ok;
-  completions_.push_back((r.rec.tag << 1) | (ok ? 0 : 1));
+  const bool interrupt = r.rec.flags & kFlagIrq;
+  completions_.push_back({(r.rec.tag << 1) | (ok ? 0 : 1), interrupt});
+  if (interrupt) ++irq_completions_;
   ++stats_.requests;
   if (ok) stats_.bytes += r.rec.req_bytes + r.rec.resp_bytes;
   if (--in_flight_ == 0) stats_.busy_ns += now - busy_since_;
   in_flight_probe_.set(in_flight_);
-  if (r.rec.flags & kFlagIrq) irq.pulse();
+  if (interrupt && !level_irq_) irq.pulse();
+  update_irq_level();
   refresh_state();
   if (observer_) observer_(r.rec);
 }

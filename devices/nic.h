@@ -59,6 +59,18 @@
 //   0x58 PIO_TAG    ro  tag of the response DATA serves, or kNoCompletion
 //   0x60 PIO_LEFT   ro  bytes of it not yet read
 //   0x68 MAX_XFER   ro  max_transfer (for drivers that split larger transfers)
+//   0x70 IRQ_MODE   rw  0 = pulse (edge), 1 = level; other values are ignored.
+//                       Reset value: params.level_irq. Pulse: one pulse per
+//                       completion with FLAGS bit 1, and per PIO response with
+//                       FLAGS bit 1 reaching DATA. Level: the line is high
+//                       exactly while a cause waits: a completion in COMPLETE
+//                       whose request had FLAGS bit 1, or (PIO, FLAGS bit 1) a
+//                       response at DATA with bytes left to read. Popping the
+//                       last such completion lowers it (reading a response's
+//                       last byte hands its cause over to its completion, so
+//                       the line stays high). Switching to level raises the
+//                       line at once if a cause waits; switching to pulse
+//                       lowers it. Same offset as the disk's IRQ_MODE.
 // 0x10 is reserved (an address error).
 #pragma once
 
@@ -91,6 +103,7 @@ struct NicParams {
   std::uint32_t dma_burst = 64;          // bytes per bus write when delivering by DMA
   std::uint64_t max_transfer = 1 << 20;  // largest REQ_BYTES / RESP_BYTES (1 MiB)
   std::uint64_t seed = 1;                // the scenario seed
+  bool level_irq = false;                // IRQ_MODE at reset: false = pulse (edge), true = level
 };
 
 // What happened to one request, for tests and for explaining a run.
@@ -111,10 +124,12 @@ class Nic : public sc_core::sc_module {
   static constexpr std::uint64_t kReqBytes = 0x00, kRespBytes = 0x08, kAddr = 0x18, kFlags = 0x20,
                                  kDoorbell = 0x28, kStatus = 0x30, kData = 0x38, kComplete = 0x40,
                                  kQueueDepth = 0x48, kInFlight = 0x50, kPioTag = 0x58,
-                                 kPioLeft = 0x60, kMaxTransfer = 0x68, kRegsSize = 0x100;
+                                 kPioLeft = 0x60, kMaxTransfer = 0x68, kIrqMode = 0x70,
+                                 kRegsSize = 0x100;
   static constexpr std::uint64_t kFlagDma = 1, kFlagIrq = 2;
   static constexpr std::uint64_t kBusy = 1, kDrq = 2, kFull = 4, kError = 8, kDone = 16;
   static constexpr std::uint64_t kNoCompletion = ~std::uint64_t{0};
+  static constexpr std::uint64_t kIrqPulse = 0, kIrqLevel = 1;  // IRQ_MODE values
   // Traced states (nic.state).
   enum State : std::uint64_t { kIdle, kWaiting, kDma, kPio };
 
@@ -132,6 +147,7 @@ class Nic : public sc_core::sc_module {
   static void response_bytes(std::uint64_t seq, std::uint64_t offset, std::span<std::uint8_t> out);
 
   std::uint64_t in_flight() const { return in_flight_; }
+  bool level_irq() const { return level_irq_; }  // IRQ_MODE == 1
   // requests: completed, including failed; bytes: REQ_BYTES + RESP_BYTES of the
   // successful ones; busy_ns: time with at least one request in flight (up to now).
   DeviceStats stats() const;
@@ -152,6 +168,10 @@ class Nic : public sc_core::sc_module {
     std::uint64_t addr = 0;
     std::uint64_t pio_read = 0;  // PIO: bytes read through DATA
   };
+  struct Completion {
+    std::uint64_t value;  // (tag << 1) | failed, as COMPLETE returns it
+    bool irq;             // its request had FLAGS bit 1
+  };
   // Min-heap order on (ready, seq): the downlink's FIFO order.
   struct LaterReady {
     bool operator()(const Request& a, const Request& b) const {
@@ -167,6 +187,10 @@ class Nic : public sc_core::sc_module {
   void doorbell(std::uint64_t tag);
   std::uint64_t status() const;
   std::uint64_t pio_data(unsigned width);
+  std::uint64_t pop_completion();
+  void set_irq_mode(std::uint64_t mode);
+  bool irq_cause() const;
+  void update_irq_level();
   void refresh_state();
   void regs_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
@@ -180,8 +204,10 @@ class Nic : public sc_core::sc_module {
   std::priority_queue<Request, std::vector<Request>, LaterReady> at_server_;
   std::deque<Request> arrived_;  // in arrival order (arrive is non-decreasing)
   std::deque<Request> pio_;      // staged PIO responses; the front is at DATA
-  std::deque<std::uint64_t> completions_;
+  std::deque<Completion> completions_;
+  std::size_t irq_completions_ = 0;  // entries of completions_ with irq set
   bool refused_ = false, writing_ = false;
+  bool level_irq_ = false;
   std::vector<std::uint8_t> burst_;
   sc_core::sc_event wake_;
   DeviceStats stats_;

@@ -6,7 +6,9 @@
 #include <limits>
 #include <stdexcept>
 
+#include "devices/disk_controller.h"
 #include "devices/interrupt_controller.h"
+#include "devices/nic.h"
 #include "devices/timer.h"
 #include "kernel/io_buffer.h"
 
@@ -162,6 +164,14 @@ void Kernel::boot(Core& core) {
         config_.routing == IrqRouting::kRoundRobin ? IC::kRouteRoundRobin : IC::kRouteLeastBusy;
     for (int line : {map.disk_line, map.nic_line})
       core.write(map.ic + IC::kRouteMode + 8 * static_cast<std::uint64_t>(line), mode);
+  }
+  if (config_.trigger == IrqTrigger::kLevel) {
+    // The devices hold their line while a completion waits; the handlers
+    // drain COMPLETE before the EOI, so a level line never fires twice.
+    core.write(map.disk + DiskController::kIrqMode, DiskController::kIrqLevel);
+    core.write(map.nic + Nic::kIrqMode, Nic::kIrqLevel);
+    for (int line : {map.disk_line, map.nic_line})
+      core.write(map.ic + IC::kTrigger + 8 * static_cast<std::uint64_t>(line), IC::kLevel);
   }
   arm_sys_timer(core);
 }

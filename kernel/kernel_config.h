@@ -15,6 +15,7 @@ enum class CompletionMode { kInterrupt, kPolling };  // how the kernel learns a 
 enum class TimerMode { kTickless, kPeriodic };       // one-shot deadlines, or a fixed tick rate
 enum class IrqRouting { kFixed, kRoundRobin, kLeastBusy };  // where device interrupts go
 enum class IrqPriority { kFixed, kRotating };
+enum class IrqTrigger { kEdge, kLevel };  // devices pulse their line, or hold it until served
 
 // How the kernel drives its I/O devices (the disk and the network card).
 struct IoPolicy {
@@ -58,6 +59,7 @@ struct KernelConfig {
   TimerMode timer = TimerMode::kTickless;
   IrqRouting routing = IrqRouting::kFixed;  // for device lines; core timers stay on their core
   IrqPriority priority = IrqPriority::kFixed;
+  IrqTrigger trigger = IrqTrigger::kEdge;  // for the disk's and the network card's lines
   Ns tick = 1'000'000;  // period of the scheduler tick with TimerMode::kPeriodic (1 ms: HZ=1000)
   IoPolicy io;
   KernelCosts costs;

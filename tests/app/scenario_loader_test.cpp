@@ -422,11 +422,13 @@ TEST(LoadScenario, MapsInterruptRoutingAndDmaMode) {
   const Scenario s = load_ok(with_thread(R"([machine.interrupts]
 routing = "least-busy"
 priority = "rotating"
+trigger = "level"
 [machine.dma]
 mode = "burst"
 )"));
   EXPECT_EQ(s.machine.irq_routing, IrqRouting::kLeastBusy);
   EXPECT_EQ(s.machine.irq_priority, IrqPriority::kRotating);
+  EXPECT_EQ(s.machine.irq_trigger, IrqTrigger::kLevel);
   EXPECT_TRUE(s.machine.dma_burst_mode);
 }
 

@@ -12,6 +12,7 @@
 #include "devices/disk_image.h"
 #include "devices/dma_engine.h"
 #include "devices/hdd_model.h"
+#include "devices/interrupt_controller.h"
 #include "devices/ram.h"
 #include "devices/ssd_model.h"
 #include "devices/test_bench.h"
@@ -27,6 +28,7 @@ using testing::run;
 using testing::Script;
 
 using DC = DiskController;
+using IC = InterruptController;
 constexpr BusTiming kTiming{.latency = 10, .width = 8, .cycle = 1};
 constexpr Ns kRamLatency = 20;
 constexpr std::uint32_t kBurst = 256;
@@ -34,6 +36,7 @@ constexpr std::uint32_t kSectorBytes = 512;
 constexpr std::uint64_t kDmaBase = 0x100000;
 constexpr std::uint64_t kDiskBase = 0x200000;
 constexpr std::uint64_t kBufferBase = 0x300000;
+constexpr std::uint64_t kIcBase = 0x500000;
 
 DiskControllerParams params() {
   DiskControllerParams p;  // default disk: the HP 97560, 1368 sectors per cylinder
@@ -540,6 +543,185 @@ TEST(DiskController, SsdPioReadServesTheSectorsThroughData) {
     run({&tb});
     EXPECT_EQ(got, factory_bytes(50, 2));
     EXPECT_EQ(b.disk.capacity_sectors(), SsdModel(SsdParams{}).capacity_sectors());
+  });
+}
+
+// ---- Level-triggered interrupt line (IRQ_MODE = 1) ----
+
+DiskControllerParams level(DiskControllerParams p) {
+  p.level_irq = true;
+  return p;
+}
+
+// Logs the times the line falls (IrqWire logs only rises).
+struct FallLog {
+  std::vector<Ns> falls;
+  testing::Thread watch;
+  explicit FallLog(IrqWire& wire)
+      : watch("falls", [this, &wire] {
+          for (;;) {
+            sc_core::wait(wire.signal.negedge_event());
+            falls.push_back(now_ns());
+          }
+        }) {}
+};
+
+TEST(DiskController, IrqModeResetsToTheParamAndSwitchingItMovesTheLine) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;  // level_irq = false: IRQ_MODE starts at 0 (pulse)
+    Script tb("tb", b.bus, [&](Script& s) {
+      EXPECT_EQ(s.read(b.reg(DC::kIrqMode)), DC::kIrqPulse);
+      b.submit(s, DC::kRead, 0, 1, 0x1000, DC::kFlagDma | DC::kFlagIrq, 1);
+      s.wait_rises(b.irq, 1);
+      s.wait_ns(kUs);
+      EXPECT_FALSE(b.irq.high()) << "pulse mode: one pulse, though the completion waits";
+      s.write(b.reg(DC::kIrqMode), 2);  // not a mode: ignored
+      EXPECT_EQ(s.read(b.reg(DC::kIrqMode)), DC::kIrqPulse);
+      s.write(b.reg(DC::kIrqMode), DC::kIrqLevel);  // a cause waits: the line rises at once
+      EXPECT_EQ(s.read(b.reg(DC::kIrqMode)), DC::kIrqLevel);
+      EXPECT_TRUE(b.disk.level_irq());
+      EXPECT_TRUE(b.irq.high());
+      s.write(b.reg(DC::kIrqMode), DC::kIrqPulse);  // back to pulse: the line drops
+      EXPECT_FALSE(b.irq.high());
+      s.write(b.reg(DC::kIrqMode), DC::kIrqLevel);
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 1u << 1);
+      EXPECT_FALSE(b.irq.high());
+    });
+    run({&tb});
+    EXPECT_EQ(b.irq.count(), 3u);  // the pulse, then two switches to level
+  });
+}
+
+TEST(DiskController, LevelIrqIsHighFromACompletionUntilCompleteIsReadEmpty) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level(params()));
+    FallLog log(b.irq);
+    Ns doorbell = -1, popped = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      EXPECT_EQ(s.read(b.reg(DC::kIrqMode)), DC::kIrqLevel);
+      doorbell = b.submit(s, DC::kRead, 0, 1, 0x1000, DC::kFlagDma | DC::kFlagIrq, 2);
+      s.wait_rises(b.irq, 1);
+      s.wait_ns(10 * kMs);
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(DC::kStatus)), DC::kDone);
+      popped = now_ns();
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 2u << 1);
+      EXPECT_FALSE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), DC::kNoCompletion);
+      // A command without FLAGS bit 1 is no cause: the line stays low.
+      b.submit(s, DC::kRead, 100, 1, 0x1000, DC::kFlagDma, 1);
+      while (!(s.read(b.reg(DC::kStatus)) & DC::kDone))
+        s.wait_ns(100 * kUs);
+      EXPECT_FALSE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 1u << 1);
+      s.wait_ns(kMs);
+    });
+    run({&tb});
+    ASSERT_EQ(b.irq.count(), 1u);
+    // The rise comes when the command completes: decode, the platter, the DMA copy.
+    const Ns start = doorbell + params().overhead;
+    EXPECT_EQ(b.irq.rises()[0],
+              start + HddModel(params().hdd).plan(start, 0, 0, 1).total() + b.copy_time(512));
+    EXPECT_EQ(log.falls, (std::vector<Ns>{popped}));  // the pop lowers it, in the same ns
+  });
+}
+
+TEST(DiskController, LevelIrqStaysHighUntilTheLastOfTwoCompletionsIsPopped) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level(ssd_params()));
+    FallLog log(b.irq);
+    Ns d1 = -1, second_pop = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      d1 = b.submit(s, DC::kRead, 0, 8, 0x10000, DC::kFlagDma | DC::kFlagIrq, 1);  // die 0
+      b.submit(s, DC::kRead, 8, 8, 0x20000, DC::kFlagDma | DC::kFlagIrq, 2);       // die 1
+      s.wait_until(d1 + 100'000);  // both complete (at +76,055 and +86,055)
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 1u << 1);
+      EXPECT_TRUE(b.irq.high()) << "tag 2 still waits in COMPLETE";
+      second_pop = now_ns();
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 2u << 1);
+      EXPECT_FALSE(b.irq.high());
+      s.wait_ns(kMs);
+    });
+    run({&tb});
+    EXPECT_EQ(b.irq.rises(), (std::vector<Ns>{d1 + 76'055}));  // one rise: no edge for tag 2
+    EXPECT_EQ(log.falls, (std::vector<Ns>{second_pop}));
+  });
+}
+
+TEST(DiskController, LevelIrqInPioIsHighWhileDataIsLeftToMove) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level(params()));
+    FallLog log(b.irq);
+    std::vector<std::uint8_t> data = pattern(kSectorBytes, 9);
+    Ns last_word = -1, popped = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      b.submit(s, DC::kWrite, 60, 1, 0, DC::kFlagIrq, 3);
+      s.wait_rises(b.irq, 1);  // DRQ: room to write
+      EXPECT_EQ(s.read(b.reg(DC::kStatus)) & (DC::kDrq | DC::kDone), DC::kDrq);
+      for (std::size_t i = 0; i < data.size(); i += 8) {
+        std::uint64_t word = 0;
+        for (std::size_t k = 0; k < 8; ++k)
+          word |= std::uint64_t{data[i + k]} << (8 * k);
+        if (i + 8 == data.size()) {
+          EXPECT_TRUE(b.irq.high()) << "8 bytes are still to move";
+          last_word = now_ns();
+        }
+        s.write(b.reg(DC::kData), word);
+      }
+      EXPECT_FALSE(b.irq.high()) << "every byte moved: no cause until the completion";
+      s.wait_rises(b.irq, 2);  // the write is on the platter: complete
+      EXPECT_EQ(s.read(b.reg(DC::kStatus)) & (DC::kDrq | DC::kDone), DC::kDone);
+      popped = now_ns();
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 3u << 1);
+      EXPECT_FALSE(b.irq.high());
+    });
+    run({&tb});
+    EXPECT_EQ(b.irq.count(), 2u);
+    EXPECT_EQ(log.falls, (std::vector<Ns>{last_word, popped}));
+    std::vector<std::uint8_t> on_disk(kSectorBytes);
+    b.disk.image().read(60, 1, on_disk);
+    EXPECT_EQ(on_disk, data);
+  });
+}
+
+// A driver that sets the interrupt controller's line to level (TRIGGER) and
+// the disk to level (IRQ_MODE) at boot: a handler that ends the interrupt
+// (EOI) before popping COMPLETE gets it again; once COMPLETE is empty, not.
+TEST(DiskController, LevelIrqReFiresAtTheInterruptControllerUntilCompleteIsDrained) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;
+    IC ic("ic", 1, 1);
+    IrqWire core0("core0");
+    ic.lines[0](b.irq.signal);
+    ic.cpu_irq[0](core0.signal);
+    b.bus.attach_target(ic.socket, kIcBase, IC::kRegsSize, "ic");
+    Script tb("tb", b.bus, [&](Script& s) {
+      s.write(kIcBase + IC::kTrigger, IC::kLevel);
+      s.write(b.reg(DC::kIrqMode), DC::kIrqLevel);
+      b.submit(s, DC::kRead, 0, 1, 0x1000, DC::kFlagDma | DC::kFlagIrq, 4);
+      s.wait_rises(core0, 1);
+      EXPECT_EQ(s.read(kIcBase + IC::kAck), 0u);
+      s.write(kIcBase + IC::kEoi, 0);  // too early: the completion still waits
+      EXPECT_EQ(core0.count(), 2u) << "the level line re-fires at EOI";
+      EXPECT_EQ(s.read(kIcBase + IC::kAck), 0u);
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), 4u << 1);
+      EXPECT_EQ(s.read(b.reg(DC::kComplete)), DC::kNoCompletion);
+      s.write(kIcBase + IC::kEoi, 0);
+      s.wait_ns(kMs);
+      EXPECT_FALSE(ic.pending(0));
+      EXPECT_EQ(s.read(kIcBase + IC::kAck), IC::kNoIrq);
+    });
+    run({&tb});
+    EXPECT_EQ(core0.count(), 2u);
+    EXPECT_EQ(ic.raised(0), 2u);
+    EXPECT_EQ(b.irq.count(), 1u);  // the device raised its line once and held it
   });
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "devices/bus.h"
+#include "devices/interrupt_controller.h"
 #include "devices/latency_distribution.h"
 #include "devices/ram.h"
 #include "devices/test_bench.h"
@@ -31,6 +32,7 @@ constexpr BusTiming kTiming{.latency = 10, .width = 8, .cycle = 1};
 constexpr Ns kRamLatency = 20;
 constexpr std::uint64_t kRamBytes = 16 << 20;
 constexpr std::uint64_t kNicBase = 0x4000'0000;
+constexpr std::uint64_t kIcBase = 0x5000'0000;
 constexpr std::uint64_t kDmaIrq = Nic::kFlagDma | Nic::kFlagIrq;
 
 // 12.5 MB/s is exactly 80 ns per byte; 100 us each way; 50 ms at the server.
@@ -447,6 +449,189 @@ TEST(Nic, ExponentialServerLatencyHasTheConfiguredMean) {
     // Completions come out in time order, not doorbell order.
     EXPECT_FALSE(std::is_sorted(b.records.begin(), b.records.end(),
                                 [](auto& a, auto& c) { return a.seq < c.seq; }));
+  });
+}
+
+// ---- Level-triggered interrupt line (IRQ_MODE = 1) ----
+
+NicParams level_params() {
+  NicParams p = params();
+  p.level_irq = true;
+  return p;
+}
+
+// Logs the times the line falls (IrqWire logs only rises).
+struct FallLog {
+  std::vector<Ns> falls;
+  testing::Thread watch;
+  explicit FallLog(IrqWire& wire)
+      : watch("falls", [this, &wire] {
+          for (;;) {
+            sc_core::wait(wire.signal.negedge_event());
+            falls.push_back(now_ns());
+          }
+        }) {}
+};
+
+TEST(Nic, IrqModeResetsToTheParamAndSwitchingItMovesTheLine) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;  // level_irq = false: IRQ_MODE starts at 0 (pulse)
+    Script tb("tb", b.bus, [&](Script& s) {
+      EXPECT_EQ(s.read(b.reg(Nic::kIrqMode)), Nic::kIrqPulse);
+      b.submit(s, 10, 10, 0x1000, kDmaIrq, 1);
+      s.wait_rises(b.irq, 1);
+      s.wait_ns(kUs);
+      EXPECT_FALSE(b.irq.high()) << "pulse mode: one pulse, though the completion waits";
+      s.write(b.reg(Nic::kIrqMode), 2);  // not a mode: ignored
+      EXPECT_EQ(s.read(b.reg(Nic::kIrqMode)), Nic::kIrqPulse);
+      s.write(b.reg(Nic::kIrqMode), Nic::kIrqLevel);  // a cause waits: the line rises at once
+      EXPECT_EQ(s.read(b.reg(Nic::kIrqMode)), Nic::kIrqLevel);
+      EXPECT_TRUE(b.nic.level_irq());
+      EXPECT_TRUE(b.irq.high());
+      s.write(b.reg(Nic::kIrqMode), Nic::kIrqPulse);  // back to pulse: the line drops
+      EXPECT_FALSE(b.irq.high());
+      s.write(b.reg(Nic::kIrqMode), Nic::kIrqLevel);
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 1u << 1);
+      EXPECT_FALSE(b.irq.high());
+    });
+    run({&tb});
+    EXPECT_EQ(b.irq.count(), 3u);  // the pulse, then two switches to level
+  });
+}
+
+TEST(Nic, LevelIrqIsHighFromACompletionUntilCompleteIsReadEmpty) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level_params());
+    FallLog log(b.irq);
+    Ns doorbell = -1, popped = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      EXPECT_EQ(s.read(b.reg(Nic::kIrqMode)), Nic::kIrqLevel);
+      doorbell = b.submit(s, 200, 1000, 0x10000, kDmaIrq, 5);
+      s.wait_rises(b.irq, 1);
+      s.wait_ns(10 * kMs);
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(Nic::kStatus)), Nic::kDone);
+      popped = now_ns();
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 5u << 1);
+      EXPECT_FALSE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), Nic::kNoCompletion);
+      // A request without FLAGS bit 1 is no cause: the line stays low.
+      b.submit(s, 200, 1000, 0x10000, Nic::kFlagDma, 6);
+      s.wait_ns(100 * kMs);
+      EXPECT_EQ(s.read(b.reg(Nic::kStatus)), Nic::kDone);
+      EXPECT_FALSE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 6u << 1);
+    });
+    run({&tb});
+    // The rise is at the completion, as in pulse mode (the documented 50,296,605 ns).
+    EXPECT_EQ(b.irq.rises(), (std::vector<Ns>{doorbell + 50'296'605}));
+    EXPECT_EQ(log.falls, (std::vector<Ns>{popped}));  // the pop lowers it, in the same ns
+  });
+}
+
+TEST(Nic, LevelIrqStaysHighUntilTheLastOfTwoCompletionsIsPopped) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level_params());
+    FallLog log(b.irq);
+    Ns second_pop = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      b.submit(s, 10, 100, 0x10000, kDmaIrq, 1);
+      b.submit(s, 10, 100, 0x20000, kDmaIrq, 2);
+      s.wait_rises(b.irq, 1);
+      s.wait_ns(kMs);
+      EXPECT_EQ(s.read(b.reg(Nic::kInFlight)), 0u);  // both complete
+      EXPECT_TRUE(b.irq.high());
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 1u << 1);
+      EXPECT_TRUE(b.irq.high()) << "tag 2 still waits in COMPLETE";
+      second_pop = now_ns();
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 2u << 1);
+      EXPECT_FALSE(b.irq.high());
+      s.wait_ns(kMs);
+    });
+    run({&tb});
+    ASSERT_EQ(b.records.size(), 2u);
+    EXPECT_LT(b.records[0].complete, b.records[1].complete);
+    EXPECT_EQ(b.irq.rises(), (std::vector<Ns>{b.records[0].complete}));  // no edge for tag 2
+    EXPECT_EQ(log.falls, (std::vector<Ns>{second_pop}));
+  });
+}
+
+// PIO with FLAGS bit 1: the line rises when 7's data is ready and stays high
+// while any cause waits: data at DATA, then 7's completion and 9's data, then
+// 9's completion. It drops only when the last completion is popped.
+TEST(Nic, LevelIrqInPioIsHighWhileDataIsUnreadOrACompletionWaits) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b(level_params());
+    FallLog log(b.irq);
+    std::vector<std::uint8_t> got;
+    Ns doorbell = -1, popped = -1;
+    Script tb("tb", b.bus, [&](Script& s) {
+      doorbell = b.submit(s, 10, 1001, 0, Nic::kFlagIrq, 7);
+      b.submit(s, 10, 16, 0, Nic::kFlagIrq, 9);
+      s.wait_rises(b.irq, 1);
+      EXPECT_EQ(s.read(b.reg(Nic::kPioTag)), 7u);
+      for (int w = 0; w < 126; ++w) {  // 125 words of 8 bytes and a last one of 1
+        EXPECT_TRUE(b.irq.high()) << "word " << w;
+        std::uint64_t word = s.read(b.reg(Nic::kData));
+        for (int i = 0; i < 8 && got.size() < 1001; ++i)
+          got.push_back(static_cast<std::uint8_t>(word >> (8 * i)));
+      }
+      s.wait_ns(kMs);  // 9 has arrived and waits at DATA
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 7u << 1);
+      EXPECT_TRUE(b.irq.high()) << "9's data is unread";
+      EXPECT_EQ(s.read(b.reg(Nic::kPioTag)), 9u);
+      s.read(b.reg(Nic::kData));
+      s.read(b.reg(Nic::kData));
+      EXPECT_EQ(s.read(b.reg(Nic::kStatus)), Nic::kDone);
+      EXPECT_TRUE(b.irq.high()) << "9's completion waits";
+      popped = now_ns();
+      EXPECT_EQ(s.read(b.reg(Nic::kComplete)), 9u << 1);
+      EXPECT_FALSE(b.irq.high());
+    });
+    run({&tb});
+    EXPECT_EQ(got, content(0, 1001));
+    EXPECT_EQ(b.irq.rises(),
+              (std::vector<Ns>{doorbell + 800 + 100'000 + 50'000'000 + 80'080 + 100'000}));
+    EXPECT_EQ(log.falls, (std::vector<Ns>{popped}));
+  });
+}
+
+// A driver that sets the interrupt controller's line to level (TRIGGER) and
+// the card to level (IRQ_MODE) at boot: a handler that ends the interrupt
+// (EOI) before popping COMPLETE gets it again; once COMPLETE is empty, not.
+TEST(Nic, LevelIrqReFiresAtTheInterruptControllerUntilCompleteIsDrained) {
+  EXPECT_CHILD_PASSES([] {
+    set_time_resolution();
+    Bench b;
+    InterruptController ic("ic", 1, 1);
+    IrqWire core0("core0");
+    ic.lines[0](b.irq.signal);
+    ic.cpu_irq[0](core0.signal);
+    b.bus.attach_target(ic.socket, kIcBase, InterruptController::kRegsSize, "ic");
+    Script tb("tb", b.bus, [&](Script& s) {
+      s.write(kIcBase + InterruptController::kTrigger, InterruptController::kLevel);
+      s.write(b.reg(Nic::kIrqMode), Nic::kIrqLevel);
+      b.submit(s, 10, 100, 0x10000, kDmaIrq, 4);
+      s.wait_rises(core0, 1);
+      EXPECT_EQ(s.read(kIcBase + InterruptController::kAck), 0u);
+      s.write(kIcBase + InterruptController::kEoi, 0);  // too early: the completion waits
+      EXPECT_EQ(core0.count(), 2u) << "the level line re-fires at EOI";
+      EXPECT_EQ(s.read(kIcBase + InterruptController::kAck), 0u);
+      EXPECT_EQ(b.drain(s), (std::vector<std::uint64_t>{4u << 1}));
+      s.write(kIcBase + InterruptController::kEoi, 0);
+      s.wait_ns(kMs);
+      EXPECT_FALSE(ic.pending(0));
+      EXPECT_EQ(s.read(kIcBase + InterruptController::kAck), InterruptController::kNoIrq);
+    });
+    run({&tb});
+    EXPECT_EQ(core0.count(), 2u);
+    EXPECT_EQ(ic.raised(0), 2u);
+    EXPECT_EQ(b.irq.count(), 1u);  // the card raised its line once and held it
   });
 }
 
