@@ -95,19 +95,15 @@ void DiskController::finish(const Command& c, bool ok) {
   if (--taken_ == 0) stats_.busy_ns += now_ns() - busy_since_;
   in_flight_.set(taken_);
   const bool interrupt = c.flags & kFlagIrq;
-  completions_.push_back({(c.tag << 1) | (ok ? 0 : 1), interrupt});
-  if (interrupt) ++irq_completions_;
+  completions_.push(c.tag, !ok, interrupt);
   if (interrupt && !level_irq_) irq.pulse();
   update_irq_level();
 }
 
 std::uint64_t DiskController::pop_completion() {
-  if (completions_.empty()) return kNoCompletion;
-  Completion c = completions_.front();
-  completions_.pop_front();
-  if (c.irq) --irq_completions_;
+  std::uint64_t value = completions_.pop();
   update_irq_level();
-  return c.value;
+  return value;
 }
 
 void DiskController::set_irq_mode(std::uint64_t mode) {
@@ -119,7 +115,7 @@ void DiskController::set_irq_mode(std::uint64_t mode) {
 // Level mode: a reason to interrupt is a completion waiting that asked for one,
 // or PIO data (of a command that asked) still to move through DATA.
 bool DiskController::irq_cause() const {
-  return irq_completions_ > 0 || (drq_ && pio_irq_ && pio_pos_ < pio_end_);
+  return completions_.waiting_irq() > 0 || (drq_ && pio_irq_ && pio_pos_ < pio_end_);
 }
 
 // Called at every change of a cause. In pulse mode the level stays low.

@@ -64,6 +64,7 @@
 #include <utility>
 #include <vector>
 
+#include "devices/completion_queue.h"
 #include "devices/disk_image.h"
 #include "devices/disk_queue.h"
 #include "devices/hdd_model.h"
@@ -104,7 +105,7 @@ class DiskController : public sc_core::sc_module {
   static constexpr std::uint64_t kRead = 1, kWrite = 2;
   static constexpr std::uint64_t kFlagDma = 1, kFlagIrq = 2;
   static constexpr std::uint64_t kBusy = 1, kDrq = 2, kFull = 4, kError = 8, kDone = 16;
-  static constexpr std::uint64_t kNoCompletion = ~std::uint64_t{0};
+  static constexpr std::uint64_t kNoCompletion = CompletionQueue::kEmpty;
   static constexpr std::uint64_t kIrqPulse = 0, kIrqLevel = 1;  // IRQ_MODE values
   // Firmware states, as traced.
   enum State : std::uint64_t { kIdle, kDecode, kSeek, kRotate, kTransfer, kDma, kPio, kHeadSwitch };
@@ -136,10 +137,6 @@ class DiskController : public sc_core::sc_module {
   struct Command {
     std::uint64_t op, lba, count, addr, flags, tag;
     std::vector<std::uint8_t> data;  // SSD: a read's bytes, kept until it is delivered
-  };
-  struct Completion {
-    std::uint64_t value;  // (tag << 1) | failed, as COMPLETE returns it
-    bool irq;             // its command had FLAGS bit 1
   };
 
   void firmware();
@@ -184,9 +181,8 @@ class DiskController : public sc_core::sc_module {
   // SSD: commands on the medium, by (completion time, order taken).
   std::map<std::pair<Ns, std::uint64_t>, Command> on_medium_;
   std::uint64_t medium_seq_ = 0;  // orders commands that complete in the same ns
-  std::deque<Completion> completions_;
-  std::size_t irq_completions_ = 0;  // entries of completions_ with irq set
-  std::size_t taken_ = 0;            // taken by the firmware and not yet completed
+  CompletionQueue completions_;
+  std::size_t taken_ = 0;  // taken by the firmware and not yet completed
   Ns busy_since_ = 0;
   bool refused_ = false;
   std::uint32_t head_cylinder_ = 0;

@@ -190,12 +190,9 @@ std::uint64_t Nic::pio_data(unsigned width) {
 }
 
 std::uint64_t Nic::pop_completion() {
-  if (completions_.empty()) return kNoCompletion;
-  Completion c = completions_.front();
-  completions_.pop_front();
-  if (c.irq) --irq_completions_;
+  std::uint64_t value = completions_.pop();
   update_irq_level();
-  return c.value;
+  return value;
 }
 
 void Nic::set_irq_mode(std::uint64_t mode) {
@@ -207,7 +204,7 @@ void Nic::set_irq_mode(std::uint64_t mode) {
 // Level mode: a reason to interrupt is a completion waiting that asked for
 // one, or a PIO response (of a request that asked) at DATA with bytes unread.
 bool Nic::irq_cause() const {
-  if (irq_completions_ > 0) return true;
+  if (completions_.waiting_irq() > 0) return true;
   if (pio_.empty()) return false;
   const Request& front = pio_.front();
   return (front.rec.flags & kFlagIrq) && front.pio_read < front.rec.resp_bytes;
@@ -224,8 +221,7 @@ void Nic::complete(Request& r, bool ok) {
   r.rec.complete = now;
   r.rec.failed = !ok;
   const bool interrupt = r.rec.flags & kFlagIrq;
-  completions_.push_back({(r.rec.tag << 1) | (ok ? 0 : 1), interrupt});
-  if (interrupt) ++irq_completions_;
+  completions_.push(r.rec.tag, !ok, interrupt);
   ++stats_.requests;
   if (ok) stats_.bytes += r.rec.req_bytes + r.rec.resp_bytes;
   if (--in_flight_ == 0) stats_.busy_ns += now - busy_since_;

@@ -86,6 +86,7 @@
 #include <span>
 #include <vector>
 
+#include "devices/completion_queue.h"
 #include "devices/irq_source.h"
 #include "devices/latency_distribution.h"
 #include "devices/register_bank.h"
@@ -128,7 +129,7 @@ class Nic : public sc_core::sc_module {
                                  kRegsSize = 0x100;
   static constexpr std::uint64_t kFlagDma = 1, kFlagIrq = 2;
   static constexpr std::uint64_t kBusy = 1, kDrq = 2, kFull = 4, kError = 8, kDone = 16;
-  static constexpr std::uint64_t kNoCompletion = ~std::uint64_t{0};
+  static constexpr std::uint64_t kNoCompletion = CompletionQueue::kEmpty;
   static constexpr std::uint64_t kIrqPulse = 0, kIrqLevel = 1;  // IRQ_MODE values
   // Traced states (nic.state).
   enum State : std::uint64_t { kIdle, kWaiting, kDma, kPio };
@@ -168,10 +169,6 @@ class Nic : public sc_core::sc_module {
     std::uint64_t addr = 0;
     std::uint64_t pio_read = 0;  // PIO: bytes read through DATA
   };
-  struct Completion {
-    std::uint64_t value;  // (tag << 1) | failed, as COMPLETE returns it
-    bool irq;             // its request had FLAGS bit 1
-  };
   // Min-heap order on (ready, seq): the downlink's FIFO order.
   struct LaterReady {
     bool operator()(const Request& a, const Request& b) const {
@@ -204,8 +201,7 @@ class Nic : public sc_core::sc_module {
   std::priority_queue<Request, std::vector<Request>, LaterReady> at_server_;
   std::deque<Request> arrived_;  // in arrival order (arrive is non-decreasing)
   std::deque<Request> pio_;      // staged PIO responses; the front is at DATA
-  std::deque<Completion> completions_;
-  std::size_t irq_completions_ = 0;  // entries of completions_ with irq set
+  CompletionQueue completions_;
   bool refused_ = false, writing_ = false;
   bool level_irq_ = false;
   std::vector<std::uint8_t> burst_;
