@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
-scripts/build.sh
+scripts/build.sh iosim   # the tests are built by scripts/test.sh
 ./build/iosim run "$@"
