@@ -148,6 +148,8 @@ std::vector<Probe*> Platform::probes() {
     out.push_back(p);
   for (Probe* p : disk_->probes())
     out.push_back(p);
+  for (Probe* p : nic_->probes())
+    out.push_back(p);
   return out;
 }
 

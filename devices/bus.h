@@ -1,5 +1,5 @@
 // The system bus: routes TLM-2.0 transactions (loosely timed, blocking) from
-// initiators (CPU cores, the DMA engine, the disk controller) to targets by
+// initiators (CPU cores, the DMA engine, the disk controller, the network card) to targets by
 // address, and charges bus time for each one.
 //
 // Timing, recomputable by hand: an access of N bytes occupies the bus for

@@ -1,6 +1,7 @@
 // One blocking bus access from an SC_THREAD: build the payload, send it, and
 // wait out the delay the bus and target annotated. Every bus master (CPU
-// cores, the DMA engine, the disk controller's firmware) goes through here.
+// cores, the DMA engine, the disk controller's firmware, the network card)
+// goes through here.
 #pragma once
 
 #include <systemc>

@@ -212,9 +212,9 @@ void Kernel::dispatch(Core& core, Thread& t) {
   slice_start_[c] = now_ns();
   arm_quantum(core, t);
   if (t.owes_syscall_exit) {  // it blocked inside a syscall: return from it now
-    Ns t0 = now_ns();
+    SysClock clock(core);
     core.spend(config_.costs.syscall_exit);
-    t.stats.sys += now_ns() - t0;
+    t.stats.sys += clock.elapsed();
     t.owes_syscall_exit = false;
   }
 }
@@ -322,7 +322,8 @@ void Kernel::leave_core(Core& core, Thread& t, const char* why) {
 
 // Interrupt entry: acknowledge and handle every deliverable line. A more
 // urgent line can interrupt a handler at its interrupt windows (see
-// interrupt_window), so traps nest; each returns to the mode it came from.
+// interrupt_window), so traps nest; a nested trap returns to interrupt mode,
+// any other to kernel mode (the caller re-enters user mode when it resumes).
 void Kernel::trap(Core& core) {
   const std::uint64_t base = config_.map.ic + 16 * static_cast<std::uint64_t>(core.id());
   const CoreMode interrupted = core.mode();
@@ -395,7 +396,7 @@ void Kernel::syscall_entry(Core& core, Thread&) {
 }
 
 bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
-  Ns t0 = now_ns();
+  SysClock clock(core);
   syscall_entry(core, t);
   const std::uint64_t sector = config_.map.sector_bytes;
   IoRequest& r = t.io;
@@ -417,19 +418,19 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
     }
     ram_.write(t.buffer, bytes);
   }
-  return finish_or_block(core, t, disk_.start(core, r), t0);
+  return finish_or_block(core, t, disk_.start(core, r), clock);
 }
 
 // After a driver's start(): a polled request is already done (the core
 // waited for it); otherwise the thread blocks until its interrupt.
-bool Kernel::finish_or_block(Core& core, Thread& t, bool done, Ns t0) {
+bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock) {
   if (done) {
     account_io(t, t.io);
     core.spend(config_.costs.syscall_exit);
-    t.stats.sys += now_ns() - t0;
+    t.stats.sys += clock.elapsed();
     return true;
   }
-  t.stats.sys += now_ns() - t0;
+  t.stats.sys += clock.elapsed();
   t.owes_syscall_exit = true;
   leave_core(core, t, "blocked");
   set_state(t, ThreadState::kBlocked);
@@ -482,7 +483,7 @@ void Kernel::account_io(Thread& t, const IoRequest& r) {
 // A network request: the card sends the request and writes the response
 // into the thread's buffer; the thread waits like it does for the disk.
 bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
-  Ns t0 = now_ns();
+  SysClock clock(core);
   syscall_entry(core, t);
   IoRequest& r = t.io;
   r = IoRequest{};
@@ -491,17 +492,17 @@ bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
   r.send_bytes = op.send_bytes;
   r.buffer = t.buffer;
   r.owner = &t;
-  return finish_or_block(core, t, nic_.start(core, r), t0);
+  return finish_or_block(core, t, nic_.start(core, r), clock);
 }
 
 bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
-  Ns t0 = now_ns();
+  SysClock clock(core);
   syscall_entry(core, t);
   t.wake_at = now_ns() + duration;
   sleepers_.emplace(t.wake_at, &t);
   arm_sys_timer(core);
   advance(t);
-  t.stats.sys += now_ns() - t0;
+  t.stats.sys += clock.elapsed();
   t.owes_syscall_exit = true;
   leave_core(core, t, "sleep");
   set_state(t, ThreadState::kSleeping);
@@ -509,19 +510,19 @@ bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
 }
 
 void Kernel::sys_yield(Core& core, Thread& t) {
-  Ns t0 = now_ns();
+  SysClock clock(core);
   syscall_entry(core, t);
   advance(t);
-  t.stats.sys += now_ns() - t0;
+  t.stats.sys += clock.elapsed();
   t.owes_syscall_exit = true;
   leave_core(core, t, "yield");
   make_ready(core, t, IOSIM_READY_YIELDED);
 }
 
 void Kernel::sys_exit(Core& core, Thread& t) {
-  Ns t0 = now_ns();
+  SysClock clock(core);
   syscall_entry(core, t);
-  t.stats.sys += now_ns() - t0;
+  t.stats.sys += clock.elapsed();
   leave_core(core, t, "exit");
   set_state(t, ThreadState::kDone);
   t.stats.finish = now_ns();

@@ -5,11 +5,11 @@
 //
 // The path of one DMA read, in the order it happens:
 //   run_thread()  the thread's next step is `read`
-//   sys_disk()    syscall entry; DiskDriver::start() programs the controller;
+//   sys_disk()    syscall entry; QueuedDeviceDriver::start() programs the controller;
 //                 the thread blocks and the core goes back to run()'s loop
 //   ... the disk seeks, rotates, transfers; the DMA engine copies to RAM ...
 //   trap()        the controller's interrupt arrives on a core
-//   DiskDriver::interrupt() reaps the completion -> io_done() -> make_ready()
+//   QueuedDeviceDriver::interrupt() reaps the completion -> io_done() -> make_ready()
 //   run()         the scheduler loop: pick() asks the policy, which returns
 //                 the thread; dispatch() pays the syscall's exit cost and
 //                 run_thread() goes on with its next step.
@@ -35,7 +35,21 @@ namespace iosim {
 
 struct KernelCounters {
   std::uint64_t context_switches = 0, preemptions = 0, interrupts = 0, syscalls = 0;
-  std::uint64_t nested_interrupts = 0;  // taken while another interrupt was being handled
+  std::uint64_t nested_interrupts = 0;  // trap entries while a handler was already running
+};
+
+// Kernel time spent on a thread's behalf during a syscall: the time since it
+// began, minus interrupts the core handled meanwhile (at interrupt windows),
+// which belong to no thread.
+class SysClock {
+ public:
+  explicit SysClock(const Core& core)
+      : core_(core), start_(now_ns()), irq_(core.time_in(CoreMode::kIrq)) {}
+  Ns elapsed() const { return now_ns() - start_ - (core_.time_in(CoreMode::kIrq) - irq_); }
+
+ private:
+  const Core& core_;
+  Ns start_, irq_;
 };
 
 // One stretch of a thread on a core, for timelines and tests.
@@ -91,7 +105,7 @@ class Kernel : public CoreSoftware {
   void sys_yield(Core& core, Thread& t);
   void sys_exit(Core& core, Thread& t);
   void io_done(Core& core, IoRequest& request);
-  bool finish_or_block(Core& core, Thread& t, bool done, Ns t0);
+  bool finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock);
   void account_io(Thread& t, const IoRequest& r);
   void start_core_timer(Core& core);
 

@@ -57,7 +57,7 @@ struct DeviceMap {
 struct KernelConfig {
   SchedMode mode = SchedMode::kPreemptive;
   TimerMode timer = TimerMode::kTickless;
-  IrqRouting routing = IrqRouting::kFixed;  // for device lines; core timers stay on their core
+  IrqRouting routing = IrqRouting::kFixed;  // disk and NIC lines; timers stay where they are
   IrqPriority priority = IrqPriority::kFixed;
   IrqTrigger trigger = IrqTrigger::kEdge;  // for the disk's and the network card's lines
   Ns tick = 1'000'000;  // period of the scheduler tick with TimerMode::kPeriodic (1 ms: HZ=1000)

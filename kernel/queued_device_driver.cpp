@@ -123,7 +123,8 @@ void QueuedDeviceDriver::copy_words(Core& core, IoRequest& r) {
   }
 }
 
-// One look at the device: the bus read, the CPU work of checking, the spin.
+// Between two looks at the device (each a bus read by the caller): the CPU
+// work of checking, the spin, and a chance to take pending interrupts.
 void QueuedDeviceDriver::poll(Core& core) {
   core.spend(costs_.poll);
   core.spend(policy_.poll_interval);

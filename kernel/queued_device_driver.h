@@ -4,8 +4,8 @@
 // COMPLETE as (tag << 1) | failed; data moves either by the device's DMA or
 // word by word through DATA (programmed I/O, while STATUS.DRQ is set).
 //
-// Four ways to run a request, chosen per driver (kernel.disk_driver and
-// kernel.completion in the scenario):
+// Four ways to run a request, chosen for all drivers at once by one IoPolicy
+// (kernel.disk_driver and kernel.completion in the scenario):
 //
 //   DMA + interrupt  start() queues the command and the thread blocks; the
 //                    device interrupts when done; interrupt() reaps it.

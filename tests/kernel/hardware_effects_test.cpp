@@ -191,3 +191,28 @@ TEST(LevelTriggered, ManyConcurrentRequestsAllCompleteWithLevelLines) {
 
 }  // namespace
 }  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// Interrupts taken at interrupt windows inside a syscall (a periodic tick
+// while the core polls the disk) are interrupt time, not the thread's: the
+// threads' system time never exceeds the cores' kernel time.
+TEST(Accounting, InterruptsDuringASyscallAreNotChargedToTheThread) {
+  Scenario s = testing::scenario_with({{"reader", "repeat 5 { read 16KiB }"}});
+  s.kernel.io.transfer = TransferMode::kPio;
+  s.kernel.io.completion = CompletionMode::kPolling;
+  s.kernel.timer = TimerMode::kPeriodic;
+  run(s, [](Platform& p) {
+    const Thread& reader = testing::thread_named(p, "reader");
+    const Core& core = p.cpu().core(0);
+    EXPECT_GT(core.time_in(CoreMode::kIrq), 0) << "the tick interrupted the polling";
+    EXPECT_LE(reader.stats.sys, core.time_in(CoreMode::kKernel));
+    // What the core did in kernel mode but not for the reader: booting and
+    // the one context switch that first loaded it.
+    EXPECT_LT(core.time_in(CoreMode::kKernel) - reader.stats.sys, 10 * kUs);
+  });
+}
+
+}  // namespace
+}  // namespace iosim
