@@ -65,6 +65,9 @@ Report collect_report(Platform& platform, const std::string& status) {
   r.counters = platform.kernel().counters();
   r.bus_initiators = platform.bus().initiator_stats();
   r.bus_utilisation = platform.bus().utilisation(r.sim_time);
+  const InterruptController& ic = platform.ic();
+  for (int l = 0; l < ic.line_count(); ++l)
+    r.irq_lines.push_back({ic.line_name(l), ic.raised(l), ic.coalesced(l)});
   return r;
 }
 
@@ -133,6 +136,9 @@ std::string report_json(const Report& r) {
                    {"interrupts", r.counters.interrupts},
                    {"nested_interrupts", r.counters.nested_interrupts},
                    {"syscalls", r.counters.syscalls}};
+  j["interrupt_lines"] = nlohmann::ordered_json::object();
+  for (const IrqLineReport& l : r.irq_lines)
+    j["interrupt_lines"][l.name] = {{"raised", l.raised}, {"coalesced", l.coalesced}};
   j["bus"] = {{"utilisation", r.bus_utilisation}, {"initiators", nlohmann::ordered_json::object()}};
   for (const BusInitiatorStats& b : r.bus_initiators)
     j["bus"]["initiators"][b.name] = {{"requests", b.requests},

@@ -29,6 +29,11 @@ struct ThreadReport {
   std::uint64_t read_checksum, write_checksum;
 };
 
+struct IrqLineReport {
+  std::string name;
+  std::uint64_t raised, coalesced;  // requests, and those that found the line already pending
+};
+
 struct DeviceReport {
   std::string name;
   DeviceStats stats;
@@ -47,6 +52,7 @@ struct Report {
   KernelCounters counters;
   double bus_utilisation = 0;  // busy time over the run
   std::vector<BusInitiatorStats> bus_initiators;
+  std::vector<IrqLineReport> irq_lines;
 };
 
 Report collect_report(Platform& platform, const std::string& status);

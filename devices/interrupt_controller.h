@@ -91,6 +91,8 @@ class InterruptController : public sc_core::sc_module {
   // One probe per line: 1 from the request until the kernel acknowledges it.
   // (The device's pulse itself lasts one delta cycle: too short to see.)
   std::vector<Probe*> probes();
+  // The line's name as traced: "irq2_disk", or "irq5" for an unnamed line.
+  const std::string& line_name(int line) const { return line_probes_.at(at(line))->name(); }
 
   // Statistics and state, per line. raised() counts requests: every rising
   // edge of an edge line (coalesced ones too), every assertion of a level

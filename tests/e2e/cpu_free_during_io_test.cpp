@@ -133,3 +133,25 @@ TEST(CpuFreeDuringIo, InterruptsFreeTheCoreWhateverMovesTheDataPollingDoesNot) {
 
 }  // namespace
 }  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// Every request on a line is either acknowledged once by the kernel or
+// coalesced into one that was already pending.
+TEST(JsonReport, InterruptLinesAccountForEveryInterruptTheKernelTook) {
+  auto r =
+      testing::run_iosim("run --quiet --json " + testing::workload("cpu-free-during-io/dma.toml"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["interrupt_lines"]["irq2_disk"]["raised"], 25) << "one completion per read";
+  long delivered = 0;
+  for (const auto& [name, line] : j["interrupt_lines"].items())
+    delivered += line["raised"].get<long>() - line["coalesced"].get<long>();
+  long taken = j["counters"]["interrupts"].get<long>();
+  EXPECT_GE(delivered, taken);
+  EXPECT_LE(delivered, taken + 1) << "at most one request still pending when the run ended";
+}
+
+}  // namespace
+}  // namespace iosim
