@@ -416,6 +416,7 @@ bandwidth = "3GB/s"
   EXPECT_EQ(disk.ssd.program_latency, 200'000);
   EXPECT_EQ(disk.ssd.channel_bandwidth, 800'000'000u);
   EXPECT_EQ(disk.ssd.bandwidth, 3'000'000'000u);
+  EXPECT_EQ(disk.overhead, 20'000) << "an SSD's controller default, not the HP 97560's 2.2 ms";
 }
 
 TEST(LoadScenario, MapsInterruptRoutingAndDmaMode) {
