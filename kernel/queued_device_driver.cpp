@@ -39,13 +39,20 @@ bool QueuedDeviceDriver::start(Core& core, IoRequest& r) {
 }
 
 // Programs the request's next chunk and rings the doorbell with a fresh tag.
+// The device has one set of command registers: a core that finds another
+// core programming them spins until it is done (a spinlock, held with
+// interrupts off so no handler on this core can re-enter the driver).
 void QueuedDeviceDriver::submit(Core& core, IoRequest& r) {
   std::uint64_t tag = next_tag_++;
   in_flight_[tag] = &r;
   r.chunk_bytes = chunk_(r);
+  while (programming_)
+    core.spend(costs_.poll);
+  programming_ = true;
   program_(core, r);
   core.write(reg(regs_.flags), flags());
   core.write(reg(regs_.doorbell), tag);
+  programming_ = false;
 }
 
 void QueuedDeviceDriver::fill_queue(Core& core) {

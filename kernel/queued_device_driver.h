@@ -91,6 +91,7 @@ class QueuedDeviceDriver {
   std::map<std::uint64_t, IoRequest*> in_flight_;  // by tag
   std::deque<IoRequest*> waiting_;                 // for a free slot (or the DATA port)
   IoRequest* pio_owner_ = nullptr;                 // the request using the DATA port
+  bool programming_ = false;  // a core is writing the command registers (a spinlock)
 };
 
 }  // namespace iosim
