@@ -13,6 +13,7 @@
 #include "app/report.h"
 #include "app/scenario_loader.h"
 #include "app/simulation.h"
+#include "sim/gtkw_writer.h"
 #include "sim/units.h"
 #include "sim/vcd_writer.h"
 
@@ -70,6 +71,41 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// What the .gtkw's translate filters call each traced value (docs/traces.md).
+GtkwNames trace_names(Platform& platform) {
+  auto named = [](std::initializer_list<std::pair<std::uint64_t, const char*>> values) {
+    std::vector<std::string> out;
+    for (auto [value, name] : values) {
+      if (out.size() <= value) out.resize(value + 1);
+      out[value] = name;
+    }
+    return out;
+  };
+  auto mode = [](CoreMode m) { return static_cast<std::uint64_t>(m); };
+  using Disk = DiskController;
+  GtkwNames n;
+  n.core_states = named({{mode(CoreMode::kIdle), "idle"},
+                         {mode(CoreMode::kUser), "user"},
+                         {mode(CoreMode::kKernel), "kernel"},
+                         {mode(CoreMode::kIrq), "irq"}});
+  n.disk_states = named({{Disk::kIdle, "idle"},
+                         {Disk::kDecode, "decode"},
+                         {Disk::kSeek, "seek"},
+                         {Disk::kRotate, "rotate"},
+                         {Disk::kTransfer, "transfer"},
+                         {Disk::kDma, "dma"},
+                         {Disk::kPio, "pio"},
+                         {Disk::kHeadSwitch, "head switch"}});
+  n.nic_states = named(
+      {{Nic::kIdle, "idle"}, {Nic::kWaiting, "waiting"}, {Nic::kDma, "dma"}, {Nic::kPio, "pio"}});
+  n.threads = {"-"};  // the core's thread signal is id + 1, 0 for none
+  for (const auto& t : platform.kernel().threads()) {
+    if (n.threads.size() <= t->id + 1) n.threads.resize(t->id + 2);
+    n.threads[t->id + 1] = t->process + "/" + t->name;
+  }
+  return n;
+}
+
 int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
   Report report = collect_report(platform, status);
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
@@ -116,6 +152,9 @@ int run_command(const RunOptions& options) {
       end = simulate(*platform, [&progress] { progress.update(); });
     }
     if (vcd) vcd->finish(now_ns());
+    if (vcd && !options.no_gtkw)
+      write_gtkw(gtkw_path_for(options.vcd), options.vcd, platform->probes(),
+                 trace_names(*platform), now_ns());
     platform->finish();
     return report_and_exit(*platform, options, run_end_name(end));
   } catch (const std::exception& e) {

@@ -26,7 +26,8 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set KEY=VALUE
   bool json = false;
   bool quiet = false;
-  std::string vcd;  // --vcd FILE, empty for none
+  std::string vcd;       // --vcd FILE, empty for none
+  bool no_gtkw = false;  // --no-gtkw: no GTKWave save file beside the VCD
 };
 
 int run_command(const RunOptions& options);

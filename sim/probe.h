@@ -33,6 +33,7 @@ class Probe {
 
   const std::string& scope() const { return scope_; }
   const std::string& name() const { return name_; }
+  int width() const { return width_; }
 
  private:
   std::string scope_, name_;

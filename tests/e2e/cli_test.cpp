@@ -25,10 +25,10 @@ std::string temp_path(const std::string& name) {
 
 TEST(Determinism, TwoRunsOfTheSameScenarioGiveIdenticalReportsAndTraces) {
   std::string vcd1 = temp_path("a.vcd"), vcd2 = temp_path("b.vcd");
-  auto a =
-      run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd1);
-  auto b =
-      run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd2);
+  auto a = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") +
+                     " --no-gtkw --vcd " + vcd1);
+  auto b = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") +
+                     " --no-gtkw --vcd " + vcd2);
   ASSERT_EQ(a.status, 0) << a.err;
   ASSERT_EQ(b.status, 0) << b.err;
   EXPECT_EQ(a.out, b.out);
@@ -48,7 +48,8 @@ TEST(Determinism, PioRunsAreIdenticalToo) {
 
 TEST(Vcd, TraceHasTheTeachingSignalsAndNoLeftoverTempFile) {
   std::string vcd = temp_path("trace.vcd");
-  auto r = run_iosim("run --quiet " + workload("cpu-free-during-io/dma.toml") + " --vcd " + vcd);
+  auto r = run_iosim("run --quiet --no-gtkw " + workload("cpu-free-during-io/dma.toml") +
+                     " --vcd " + vcd);
   ASSERT_EQ(r.status, 0) << r.err;
   std::string trace = read_file(vcd);
   for (const char* signal : {"$timescale 1ns $end", "core0_state", "core0_thread", "irq2_disk",
