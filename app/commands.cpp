@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <memory>
 
@@ -138,10 +140,15 @@ int run_command(const RunOptions& options) {
     std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
     return kExitBadInput;
   }
+  std::unique_ptr<VcdWriter> vcd;
+  try {  // an unwritable trace path is the user's to fix: say so before running
+    if (!options.vcd.empty()) vcd = std::make_unique<VcdWriter>(options.vcd);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "iosim: error: %s\n", e.what());
+    return kExitBadInput;
+  }
   try {
-    std::unique_ptr<VcdWriter> vcd;
-    if (!options.vcd.empty()) {
-      vcd = std::make_unique<VcdWriter>(options.vcd);
+    if (vcd) {
       for (Probe* p : platform->probes())
         p->attach(*vcd);
       vcd->begin();

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -27,7 +29,9 @@ constexpr std::size_t kFlushBytes = 1 << 16;
 
 VcdWriter::VcdWriter(std::string path) : path_(std::move(path)) {
   file_ = std::fopen((path_ + ".tmp").c_str(), "wb");
-  if (!file_) throw std::runtime_error(fmt::format("cannot write trace file '{}.tmp'", path_));
+  if (!file_)
+    throw std::runtime_error(
+        fmt::format("cannot write trace file '{}.tmp': {}", path_, std::strerror(errno)));
 }
 
 VcdWriter::~VcdWriter() {

@@ -122,6 +122,14 @@ TEST(Limits, SimulatedTimeLimitEndsTheRunWithAPartialReportAndStatus3) {
   EXPECT_NE(r.err.find("time limit"), std::string::npos) << r.err;
 }
 
+TEST(Usage, AnUnwritableTracePathIsABadInputNotACrash) {
+  auto r = run_iosim("run --quiet --vcd /nonexistent-dir/t.vcd");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot write trace file '/nonexistent-dir/t.vcd.tmp'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+}
+
 TEST(Usage, UnknownOptionsAndMissingFilesExitWith2) {
   EXPECT_EQ(run_iosim("run --no-such-flag").status, 2);
   auto r = run_iosim("run /nonexistent/scenario.toml");
