@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "app/did_you_mean.h"
+#include "sim/did_you_mean.h"
 #include "sim/units.h"
 
 namespace iosim {

@@ -23,10 +23,10 @@
 #include <tuple>
 #include <utility>
 
-#include "app/did_you_mean.h"
 #include "app/program_parser.h"
 #include "kernel/io_buffer.h"
 #include "kernel/policy_registry.h"
+#include "sim/did_you_mean.h"
 #include "sim/units.h"
 
 namespace iosim {

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/did_you_mean.h"
+
 namespace iosim::units {
 namespace {
 
@@ -128,18 +130,6 @@ bool is_digit(char c) {
 }
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-char ascii_lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
 }
 
 std::optional<std::uint64_t> checked_mul(std::uint64_t a, std::uint64_t b) {

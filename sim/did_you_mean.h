@@ -1,5 +1,5 @@
-// "Did you mean ...?" for typos in scenario keys, choices and program
-// statements: one definition of "close", shared by every parser.
+// "Did you mean ...?" for typos in scenario keys, choices, program
+// statements and units: one definition of "close", shared by every parser.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "app/did_you_mean.h"
+#include "sim/did_you_mean.h"
 
 #include <algorithm>
 #include <cctype>
