@@ -11,18 +11,9 @@
 namespace iosim {
 namespace {
 
+using testing::run_to_completion;
 using testing::scenario_with;
 using testing::thread_named;
-
-template <typename Check>
-void run(const Scenario& s, Check check) {
-  EXPECT_CHILD_PASSES([&] {
-    set_time_resolution();
-    Platform platform(s);
-    ASSERT_EQ(simulate(platform), RunEnd::kCompleted);
-    check(platform);
-  });
-}
 
 // Two cores: one thread reads 128 KiB from the disk (its DMA copy takes the
 // bus for a while, about 70 ms into the run), the other computes for 300 ms
@@ -37,7 +28,7 @@ Scenario contention(bool burst) {
 }
 
 TEST(BusContention, DmaOnTheBusSlowsAMemoryBoundComputation) {
-  run(contention(false), [](Platform& p) {
+  run_to_completion(contention(false), [](Platform& p) {
     const Thread& worker = thread_named(p, "worker");
     Ns stall = p.cpu().core(0).mem_stall() + p.cpu().core(1).mem_stall();
     EXPECT_GT(stall, 0) << "the worker's memory traffic waited for the DMA's bursts";
@@ -53,7 +44,7 @@ Ns copy_time(Platform& p) {
 }
 
 TEST(BusContention, BurstModeDelaysTheComputationByTheWholeTransfer) {
-  run(contention(true), [](Platform& p) {
+  run_to_completion(contention(true), [](Platform& p) {
     Ns stall = p.cpu().core(0).mem_stall() + p.cpu().core(1).mem_stall();
     EXPECT_NEAR(static_cast<double>(stall), static_cast<double>(copy_time(p)), 2000.0)
         << "the memory part waits while the DMA holds the bus";
@@ -61,7 +52,7 @@ TEST(BusContention, BurstModeDelaysTheComputationByTheWholeTransfer) {
 }
 
 TEST(BusContention, CycleStealingSlowsItOnlyByTheDmasShareOfTheBus) {
-  run(contention(false), [](Platform& p) {
+  run_to_completion(contention(false), [](Platform& p) {
     Ns stall = p.cpu().core(0).mem_stall() + p.cpu().core(1).mem_stall();
     // The DMA takes u = 2 * occupancy / (2 * occupancy + ram_latency) of the
     // bus while it copies; a 50% memory-bound step meanwhile loses about
@@ -83,7 +74,7 @@ TEST(NestedInterrupts, ATimerTickNestsInsideALongPioCopyInTheHandler) {
   Scenario s = scenario_with({{"t", "fetch 512KiB"}});
   s.kernel.io.transfer = TransferMode::kPio;
   s.kernel.timer = TimerMode::kPeriodic;
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     EXPECT_GT(p.kernel().counters().nested_interrupts, 2u);
     EXPECT_EQ(thread_named(p, "t").stats.bytes_fetched, 512u * 1024);
   });
@@ -92,7 +83,7 @@ TEST(NestedInterrupts, ATimerTickNestsInsideALongPioCopyInTheHandler) {
 TEST(NestedInterrupts, NoneWithoutLongHandlerWork) {
   Scenario s = scenario_with({{"t", "fetch 512KiB"}});
   s.kernel.timer = TimerMode::kPeriodic;  // DMA: the handler only reaps a completion
-  run(s, [](Platform& p) { EXPECT_EQ(p.kernel().counters().nested_interrupts, 0u); });
+  run_to_completion(s, [](Platform& p) { EXPECT_EQ(p.kernel().counters().nested_interrupts, 0u); });
 }
 
 // Four threads each read one 4 KiB page on a different die.
@@ -107,7 +98,7 @@ Scenario four_readers(DiskKind kind) {
 }
 
 TEST(Ssd, FourReadsOnFourDiesCompleteInAboutOneLatency) {
-  run(four_readers(DiskKind::kSsd), [](Platform& p) {
+  run_to_completion(four_readers(DiskKind::kSsd), [](Platform& p) {
     // One read: 10 us firmware + 50 us die read + page and host transfers,
     // about 80 us; four in series would be well over 250 us.
     EXPECT_LT(p.kernel().finish_time(), 200 * kUs);
@@ -115,8 +106,8 @@ TEST(Ssd, FourReadsOnFourDiesCompleteInAboutOneLatency) {
 }
 
 TEST(Ssd, TheSameReadsOnAHardDiskTakeMilliseconds) {
-  run(four_readers(DiskKind::kHdd),
-      [](Platform& p) { EXPECT_GT(p.kernel().finish_time(), 5 * kMs); });
+  run_to_completion(four_readers(DiskKind::kHdd),
+                    [](Platform& p) { EXPECT_GT(p.kernel().finish_time(), 5 * kMs); });
 }
 
 // Writers fill regions scattered over the disk, then readers read them back
@@ -147,18 +138,18 @@ void expect_every_reader_sees_its_writer(Platform& p) {
 }
 
 TEST(DiskIntegrity, ConcurrentWritesAndReadsSurviveSstfReordering) {
-  run(write_then_read_many(QueuePolicy::kSstf, DiskKind::kHdd),
-      expect_every_reader_sees_its_writer);
+  run_to_completion(write_then_read_many(QueuePolicy::kSstf, DiskKind::kHdd),
+                    expect_every_reader_sees_its_writer);
 }
 
 TEST(DiskIntegrity, ConcurrentWritesAndReadsSurviveLookReordering) {
-  run(write_then_read_many(QueuePolicy::kLook, DiskKind::kHdd),
-      expect_every_reader_sees_its_writer);
+  run_to_completion(write_then_read_many(QueuePolicy::kLook, DiskKind::kHdd),
+                    expect_every_reader_sees_its_writer);
 }
 
 TEST(DiskIntegrity, ConcurrentWritesAndReadsSurviveAnSsd) {
-  run(write_then_read_many(QueuePolicy::kFcfs, DiskKind::kSsd),
-      expect_every_reader_sees_its_writer);
+  run_to_completion(write_then_read_many(QueuePolicy::kFcfs, DiskKind::kSsd),
+                    expect_every_reader_sees_its_writer);
 }
 
 }  // namespace
@@ -179,7 +170,7 @@ TEST(LevelTriggered, ManyConcurrentRequestsAllCompleteWithLevelLines) {
   s.machine.irq_trigger = IrqTrigger::kLevel;
   s.machine.cores = 2;
   s.machine.irq_routing = IrqRouting::kRoundRobin;
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     for (const auto& t : p.kernel().threads()) {
       EXPECT_EQ(t->stats.io_errors, 0u) << t->name;
       EXPECT_EQ(t->stats.bytes_fetched + t->stats.bytes_read, t->name[0] == 'n' ? 3u * 8192 : 4096u)
@@ -203,7 +194,7 @@ TEST(Accounting, InterruptsDuringASyscallAreNotChargedToTheThread) {
   s.kernel.io.transfer = TransferMode::kPio;
   s.kernel.io.completion = CompletionMode::kPolling;
   s.kernel.timer = TimerMode::kPeriodic;
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     const Thread& reader = testing::thread_named(p, "reader");
     const Core& core = p.cpu().core(0);
     EXPECT_GT(core.time_in(CoreMode::kIrq), 0) << "the tick interrupted the polling";
@@ -231,7 +222,7 @@ TEST(DiskIntegrity, TwoCoresProgrammingTheControllerAtOnceKeepCommandsIntact) {
                                          {"r1", "sleep 1s\nread 8KiB at lba 900000"}});
     s.machine.cores = 2;
     s.machine.irq_routing = routing;
-    run(s, [](Platform& p) {
+    run_to_completion(s, [](Platform& p) {
       for (int i = 0; i < 2; ++i) {
         const Thread& w = thread_named(p, fmt::format("w{}", i));
         const Thread& r = thread_named(p, fmt::format("r{}", i));

@@ -12,19 +12,9 @@
 namespace iosim {
 namespace {
 
+using testing::run_to_completion;
 using testing::scenario_with;
 using testing::thread_named;
-
-// Runs `s` to completion in a child process and hands the platform to `check`.
-template <typename Check>
-void run(const Scenario& s, Check check, bool record_schedule = true) {
-  EXPECT_CHILD_PASSES([&] {
-    set_time_resolution();
-    Platform platform(s, record_schedule);
-    ASSERT_EQ(simulate(platform), RunEnd::kCompleted);
-    check(platform);
-  });
-}
 
 Scenario two_crunchers(SchedMode mode, const std::string& policy) {
   Scenario s = scenario_with({{"a", "compute 50ms"}, {"b", "compute 50ms"}});
@@ -35,7 +25,7 @@ Scenario two_crunchers(SchedMode mode, const std::string& policy) {
 }
 
 TEST(RoundRobin, PreemptsEachThreadWhenItsQuantumExpires) {
-  run(two_crunchers(SchedMode::kPreemptive, "rr"), [](Platform& p) {
+  run_to_completion(two_crunchers(SchedMode::kPreemptive, "rr"), [](Platform& p) {
     const auto& slices = p.kernel().schedule();
     int preempted = 0;
     for (const Slice& s : slices) {
@@ -55,7 +45,7 @@ TEST(RoundRobin, PreemptsEachThreadWhenItsQuantumExpires) {
 }
 
 TEST(Cooperative, NeverPreemptsEvenWithATimeSlicePolicy) {
-  run(two_crunchers(SchedMode::kCooperative, "rr"), [](Platform& p) {
+  run_to_completion(two_crunchers(SchedMode::kCooperative, "rr"), [](Platform& p) {
     EXPECT_EQ(p.kernel().counters().preemptions, 0u);
     const Thread& a = thread_named(p, "a");
     const Thread& b = thread_named(p, "b");
@@ -64,7 +54,7 @@ TEST(Cooperative, NeverPreemptsEvenWithATimeSlicePolicy) {
 }
 
 TEST(Fcfs, RunsEachThreadToCompletionInArrivalOrder) {
-  run(two_crunchers(SchedMode::kPreemptive, "fcfs"), [](Platform& p) {
+  run_to_completion(two_crunchers(SchedMode::kPreemptive, "fcfs"), [](Platform& p) {
     EXPECT_EQ(p.kernel().counters().preemptions, 0u);
     EXPECT_LT(thread_named(p, "a").stats.finish, thread_named(p, "b").stats.first_run + 1);
   });
@@ -72,7 +62,7 @@ TEST(Fcfs, RunsEachThreadToCompletionInArrivalOrder) {
 
 TEST(Blocking, AThreadBlockedOnDiskIoUsesNoCpuWhileAnotherComputes) {
   Scenario s = scenario_with({{"reader", "read 64KiB at lba 5000"}, {"cruncher", "compute 50ms"}});
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     const Thread& reader = thread_named(p, "reader");
     const Thread& cruncher = thread_named(p, "cruncher");
     EXPECT_EQ(reader.stats.user, 0);
@@ -111,11 +101,11 @@ void expect_read_returns_written_bytes(Platform& p) {
 }
 
 TEST(DiskIo, WriteThenReadReturnsTheSameBytesWithDma) {
-  run(write_then_read(TransferMode::kDma), expect_read_returns_written_bytes);
+  run_to_completion(write_then_read(TransferMode::kDma), expect_read_returns_written_bytes);
 }
 
 TEST(DiskIo, WriteThenReadReturnsTheSameBytesWithPio) {
-  run(write_then_read(TransferMode::kPio), expect_read_returns_written_bytes);
+  run_to_completion(write_then_read(TransferMode::kPio), expect_read_returns_written_bytes);
 }
 
 TEST(DiskIo, PioKeepsTheCoreBusyWhileDmaLeavesItFree) {
@@ -123,7 +113,7 @@ TEST(DiskIo, PioKeepsTheCoreBusyWhileDmaLeavesItFree) {
     Scenario s = scenario_with({{"reader", "read 64KiB at lba 5000"}});
     s.kernel.io.transfer = mode;
     if (mode == TransferMode::kPio) s.kernel.io.completion = CompletionMode::kPolling;
-    run(s, [mode](Platform& p) {
+    run_to_completion(s, [mode](Platform& p) {
       const Thread& reader = thread_named(p, "reader");
       Ns idle = p.cpu().core(0).time_in(CoreMode::kIdle);
       if (mode == TransferMode::kDma) {
@@ -137,7 +127,7 @@ TEST(DiskIo, PioKeepsTheCoreBusyWhileDmaLeavesItFree) {
 }
 
 TEST(Sleep, WakesTheThreadWhenItsTimeIsUp) {
-  run(scenario_with({{"sleeper", "sleep 5ms\ncompute 1ms"}}), [](Platform& p) {
+  run_to_completion(scenario_with({{"sleeper", "sleep 5ms\ncompute 1ms"}}), [](Platform& p) {
     const Thread& t = thread_named(p, "sleeper");
     EXPECT_GE(t.stats.sleep, 5 * kMs);
     EXPECT_LE(t.stats.sleep, 5 * kMs + 20 * kUs);
@@ -148,7 +138,7 @@ TEST(Sleep, WakesTheThreadWhenItsTimeIsUp) {
 TEST(Arrival, AThreadDoesNotRunBeforeItsStartTime) {
   Scenario s = scenario_with({{"early", "compute 1ms"}, {"late", "compute 1ms"}});
   s.processes[0].threads[1].start = 30 * kMs;
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     const Thread& late = thread_named(p, "late");
     EXPECT_EQ(late.stats.arrival, 30 * kMs);
     EXPECT_GE(late.stats.first_run, 30 * kMs);
@@ -159,7 +149,7 @@ TEST(Arrival, AThreadDoesNotRunBeforeItsStartTime) {
 TEST(Multicore, TwoCoresRunTwoThreadsInParallel) {
   Scenario s = scenario_with({{"a", "compute 20ms"}, {"b", "compute 20ms"}});
   s.machine.cores = 2;
-  run(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     EXPECT_LT(p.kernel().finish_time(), 21 * kMs) << "on one core this would take 40 ms";
     EXPECT_GT(p.cpu().core(1).time_in(CoreMode::kUser), 19 * kMs);
   });
@@ -171,21 +161,23 @@ TEST(Multicore, AWokenThreadRunsOnAnIdleCore) {
   Scenario s = scenario_with({{"hog", "compute 50ms"}, {"sleeper", "sleep 5ms\ncompute 1ms"}});
   s.machine.cores = 2;
   s.kernel.policy = "fcfs";
-  run(s, [](Platform& p) { EXPECT_LT(thread_named(p, "sleeper").stats.finish, 7 * kMs); });
+  run_to_completion(
+      s, [](Platform& p) { EXPECT_LT(thread_named(p, "sleeper").stats.finish, 7 * kMs); });
 }
 
 TEST(Loops, RepeatRunsItsBodyTheGivenNumberOfTimes) {
-  run(scenario_with({{"t", "repeat 3 { repeat 2 { compute 1ms } ; yield }"}}), [](Platform& p) {
-    const Thread& t = thread_named(p, "t");
-    EXPECT_EQ(t.stats.user, 6 * kMs);
-    EXPECT_EQ(p.kernel().counters().syscalls, 4u) << "3 yields and the exit";
-  });
+  run_to_completion(scenario_with({{"t", "repeat 3 { repeat 2 { compute 1ms } ; yield }"}}),
+                    [](Platform& p) {
+                      const Thread& t = thread_named(p, "t");
+                      EXPECT_EQ(t.stats.user, 6 * kMs);
+                      EXPECT_EQ(p.kernel().counters().syscalls, 4u) << "3 yields and the exit";
+                    });
 }
 
 TEST(Cycles, ComputeInCyclesTakesCyclesOverTheClock) {
   Scenario s = scenario_with({{"t", "compute 3000000 cycles"}});
   s.machine.clock_hz = 1'500'000'000;
-  run(s, [](Platform& p) { EXPECT_EQ(thread_named(p, "t").stats.user, 2 * kMs); });
+  run_to_completion(s, [](Platform& p) { EXPECT_EQ(thread_named(p, "t").stats.user, 2 * kMs); });
 }
 
 }  // namespace
@@ -194,18 +186,9 @@ TEST(Cycles, ComputeInCyclesTakesCyclesOverTheClock) {
 namespace iosim {
 namespace {
 
+using testing::run_to_completion;
 using testing::scenario_with;
 using testing::thread_named;
-
-template <typename Check>
-void run_io(const Scenario& s, Check check) {
-  EXPECT_CHILD_PASSES([&] {
-    set_time_resolution();
-    Platform platform(s, true);
-    ASSERT_EQ(simulate(platform), RunEnd::kCompleted);
-    check(platform);
-  });
-}
 
 Scenario one_read(TransferMode transfer, CompletionMode completion) {
   Scenario s = scenario_with({{"reader", "read 64KiB at lba 5000"}});
@@ -215,7 +198,7 @@ Scenario one_read(TransferMode transfer, CompletionMode completion) {
 }
 
 TEST(Completion, DmaWithPollingKeepsTheCoreSpinningInsteadOfBlocking) {
-  run_io(one_read(TransferMode::kDma, CompletionMode::kPolling), [](Platform& p) {
+  run_to_completion(one_read(TransferMode::kDma, CompletionMode::kPolling), [](Platform& p) {
     const Thread& reader = thread_named(p, "reader");
     EXPECT_EQ(reader.stats.io_wait, 0) << "a polling thread never blocks";
     EXPECT_GT(reader.stats.sys, 1 * kMs) << "it spins in the kernel for the whole disk access";
@@ -241,7 +224,7 @@ TEST(Completion, EveryTransferAndCompletionModeDeliversTheDisksBytes) {
     for (CompletionMode c : {CompletionMode::kInterrupt, CompletionMode::kPolling}) {
       SCOPED_TRACE(
           fmt::format("transfer {}, completion {}", static_cast<int>(t), static_cast<int>(c)));
-      run_io(one_read(t, c), [](Platform& p) {
+      run_to_completion(one_read(t, c), [](Platform& p) {
         const Thread& reader = thread_named(p, "reader");
         EXPECT_EQ(reader.stats.bytes_read, 64u * 1024);
         EXPECT_EQ(reader.stats.read_sum.value(), factory_checksum(5000, 128));
@@ -255,7 +238,7 @@ TEST(TimerModes, APeriodicTickPreemptsAtTheFirstTickPastTheQuantum) {
   s.kernel.timer = TimerMode::kPeriodic;
   s.kernel.tick = 1 * kMs;
   s.kernel.quantum = 2500 * kUs;  // ends between two ticks: the 3 ms tick preempts
-  run_io(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     for (const Slice& slice : p.kernel().schedule()) {
       if (std::string_view(slice.ended_by) != "preempted") continue;
       EXPECT_GE(slice.end - slice.start, 2500 * kUs);
@@ -270,10 +253,10 @@ TEST(TimerModes, APeriodicTickInterruptsEvenAnIdleCore) {
   Scenario tickless = scenario_with({{"sleeper", "sleep 20ms"}});
   Scenario periodic = tickless;
   periodic.kernel.timer = TimerMode::kPeriodic;
-  run_io(tickless, [](Platform& p) {
+  run_to_completion(tickless, [](Platform& p) {
     EXPECT_LE(p.kernel().counters().interrupts, 2u) << "tickless: only the sleep's deadline";
   });
-  run_io(periodic, [](Platform& p) {
+  run_to_completion(periodic, [](Platform& p) {
     EXPECT_GE(p.kernel().counters().interrupts, 20u) << "periodic: one tick per millisecond";
     EXPECT_GT(p.cpu().core(0).time_in(CoreMode::kIrq), 20 * kUs);
   });
@@ -282,7 +265,7 @@ TEST(TimerModes, APeriodicTickInterruptsEvenAnIdleCore) {
 TEST(TimerModes, WithAPeriodicTickASleepEndsOnATick) {
   Scenario s = scenario_with({{"sleeper", "sleep 2500us\ncompute 1ms"}});
   s.kernel.timer = TimerMode::kPeriodic;
-  run_io(s, [](Platform& p) {
+  run_to_completion(s, [](Platform& p) {
     const Thread& t = thread_named(p, "sleeper");
     // Asleep from ~0.2us to 2.5 ms; the 3 ms tick wakes it.
     EXPECT_GE(t.stats.first_run + t.stats.sys + t.stats.sleep, 3 * kMs);
@@ -302,10 +285,7 @@ TEST(Fetch, TenThreadsFetchingAtOnceFinishInAboutOneServerLatency) {
     threads.push_back({fmt::format("t{}", i), "fetch 4KiB"});
   Scenario s = testing::scenario_with(threads);
   s.machine.nic.server = LatencyDistribution::fixed(50 * kMs);
-  EXPECT_CHILD_PASSES([&] {
-    set_time_resolution();
-    Platform p(s);
-    ASSERT_EQ(simulate(p), RunEnd::kCompleted);
+  testing::run_to_completion(s, [](Platform& p) {
     // One latency (50 ms) plus link and serialisation, not ten latencies.
     EXPECT_LT(p.kernel().finish_time(), 55 * kMs);
     EXPECT_GT(p.kernel().finish_time(), 50 * kMs);
@@ -319,10 +299,7 @@ TEST(Fetch, TenThreadsFetchingAtOnceFinishInAboutOneServerLatency) {
 
 TEST(Fetch, TheResponseBytesAreTheCardsDocumentedContent) {
   Scenario s = testing::scenario_with({{"t", "fetch 3000B"}});
-  EXPECT_CHILD_PASSES([&] {
-    set_time_resolution();
-    Platform p(s);
-    ASSERT_EQ(simulate(p), RunEnd::kCompleted);
+  testing::run_to_completion(s, [](Platform& p) {
     const Thread& t = testing::thread_named(p, "t");
     std::vector<std::uint8_t> expected(3000), in_ram(3000);
     Nic::response_bytes(0, 0, expected);  // the first request the card served

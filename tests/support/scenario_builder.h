@@ -12,6 +12,7 @@
 #include "app/program_parser.h"
 #include "app/scenario.h"
 #include "app/simulation.h"
+#include "support/child_process.h"
 
 namespace iosim::testing {
 
@@ -27,6 +28,18 @@ inline Scenario scenario_with(const std::vector<std::pair<std::string, std::stri
   }
   s.processes.push_back(std::move(process));
   return s;
+}
+
+// Runs `s` to completion in a child process (one elaboration per process)
+// and hands the platform, with its kernel's slice log, to `check`.
+template <typename Check>
+void run_to_completion(const Scenario& s, Check check) {
+  EXPECT_CHILD_PASSES([&] {
+    set_time_resolution();
+    Platform platform(s, /*record_schedule=*/true);
+    ASSERT_EQ(simulate(platform), RunEnd::kCompleted);
+    check(platform);
+  });
 }
 
 inline const Thread& thread_named(Platform& platform, const std::string& name) {
