@@ -131,7 +131,6 @@ struct Draft {
   Scenario s;
   std::optional<std::uint64_t> max_transfer;  // becomes disk.max_sectors given sector_size
   std::optional<std::uint64_t> track_buffer;  // becomes hdd.track_buffer given sector_size
-  std::optional<Ns> overhead;  // the controller's; its default depends on the disk's type
   // The server's latency distribution, built once all its keys are read.
   std::uint64_t server_kind = 0;  // index in latency_kinds()
   std::optional<Ns> server_mean, server_min, server_max, server_stddev;
@@ -224,7 +223,7 @@ const Field<Draft> kDiskFields[] = {
            static_cast<std::uint32_t>(v.number);
      }},
     {"controller_overhead", duration("2.2ms"),
-     [](Draft& d, Value& v) { d.overhead = static_cast<Ns>(v.number); }},
+     [](Draft& d, Value& v) { d.s.machine.disk.overhead = static_cast<Ns>(v.number); }},
     {"queue_depth", integer(1, 256), IOSIM_SET(machine.disk.queue_depth)},
     {"max_transfer", size("128KiB", 1, 16 * kMiB),
      [](Draft& d, Value& v) { d.max_transfer = v.number; }},
@@ -1233,11 +1232,6 @@ std::optional<std::uint64_t> Loader::whole_sectors(std::optional<std::uint64_t> 
 
 void Loader::check_sector_multiples() {
   DiskControllerParams& disk = draft_.s.machine.disk;
-  if (draft_.overhead) {
-    disk.overhead = *draft_.overhead;
-  } else if (disk.kind == DiskKind::kSsd) {
-    disk.overhead = DiskControllerParams::kSsdOverhead;
-  }
   if (auto n = whole_sectors(draft_.max_transfer, kMaxTransferKey, "max_transfer"))
     disk.max_sectors = static_cast<std::uint32_t>(*n);
   if (auto n = whole_sectors(draft_.track_buffer, kTrackBufferKey, "track_buffer"))

@@ -132,7 +132,7 @@ bool DiskController::valid(const Command& c) const {
 // Decoding and validating a command is the firmware's own work, on no CPU core.
 bool DiskController::decode(const Command& c) {
   state_.set(kDecode);
-  sc_core::wait(to_sc(p_.overhead));
+  sc_core::wait(to_sc(p_.command_overhead()));
   return valid(c);
 }
 

@@ -60,6 +60,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -83,10 +84,11 @@ struct DiskControllerParams {
   HddParams hdd;                            // the medium when kind == kHdd (HP 97560 defaults)
   SsdParams ssd;                            // the medium when kind == kSsd
   QueuePolicy policy = QueuePolicy::kFcfs;  // HDD: which waiting command next; SSD: always FCFS
-  // Firmware decode time per command: the HP 97560's 2.2 ms. An SSD's
-  // controller is far quicker; scenarios get kSsdOverhead for one by default.
-  Ns overhead = 2'200'000;
-  static constexpr Ns kSsdOverhead = 20'000;  // 20 us, typical of an SSD controller's command path
+  // Firmware decode time per command; unset, it depends on the medium (see
+  // command_overhead()).
+  std::optional<Ns> overhead;
+  static constexpr Ns kHddOverhead = 2'200'000;  // the HP 97560's 2.2 ms
+  static constexpr Ns kSsdOverhead = 20'000;     // 20 us, typical of an SSD controller
   std::uint32_t queue_depth = 4;    // commands accepted at once, counting those in progress
   std::uint32_t max_sectors = 256;  // sectors per command; the staging buffer's size
   std::uint64_t dma_regs = 0;       // bus address of the DMA channel the firmware uses
@@ -96,6 +98,9 @@ struct DiskControllerParams {
 
   std::uint32_t sector_bytes() const {
     return kind == DiskKind::kHdd ? hdd.sector_bytes : ssd.sector_bytes;
+  }
+  Ns command_overhead() const {
+    return overhead.value_or(kind == DiskKind::kHdd ? kHddOverhead : kSsdOverhead);
   }
 };
 

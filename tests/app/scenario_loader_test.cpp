@@ -157,7 +157,7 @@ name = "other"
   EXPECT_EQ(disk.hdd.track_buffer, 16u);  // 64 KiB of 4 KiB sectors
   EXPECT_EQ(disk.policy, QueuePolicy::kLook);
   EXPECT_EQ(disk.kind, DiskKind::kHdd);
-  EXPECT_EQ(disk.overhead, 40'000);
+  EXPECT_EQ(disk.command_overhead(), 40'000);
   EXPECT_EQ(disk.queue_depth, 8u);
   EXPECT_EQ(disk.max_sectors, 16u);  // 64 KiB of 4 KiB sectors
   EXPECT_EQ(s.machine.dma_channels, 2);
@@ -233,7 +233,7 @@ TEST(LoadScenario, UsesTheStructDefaultsForAbsentKeys) {
   EXPECT_EQ(s.machine.disk.hdd.seek_single, d.machine.disk.hdd.seek_single);
   EXPECT_EQ(s.machine.disk.hdd.track_buffer, d.machine.disk.hdd.track_buffer);
   EXPECT_EQ(s.machine.disk.policy, d.machine.disk.policy);
-  EXPECT_EQ(s.machine.disk.overhead, d.machine.disk.overhead);
+  EXPECT_EQ(s.machine.disk.command_overhead(), d.machine.disk.command_overhead());
   EXPECT_EQ(s.machine.disk.queue_depth, d.machine.disk.queue_depth);
   EXPECT_EQ(s.machine.disk.max_sectors, d.machine.disk.max_sectors);
   EXPECT_EQ(s.machine.dma_channels, d.machine.dma_channels);
@@ -416,7 +416,8 @@ bandwidth = "3GB/s"
   EXPECT_EQ(disk.ssd.program_latency, 200'000);
   EXPECT_EQ(disk.ssd.channel_bandwidth, 800'000'000u);
   EXPECT_EQ(disk.ssd.bandwidth, 3'000'000'000u);
-  EXPECT_EQ(disk.overhead, 20'000) << "an SSD's controller default, not the HP 97560's 2.2 ms";
+  EXPECT_EQ(disk.command_overhead(), 20'000)
+      << "an SSD's controller default, not the HP 97560's 2.2 ms";
 }
 
 TEST(LoadScenario, MapsInterruptRoutingAndDmaMode) {

@@ -128,7 +128,7 @@ TEST(DiskController, DmaReadDeliversTheSectorsAndTakesMediaPlusCopyTime) {
     EXPECT_EQ(ram_bytes(b.ram, addr - 512, 512), std::vector<std::uint8_t>(512, 0));
 
     // Mechanics: decode, then seek 0 -> 3, rotation evaluated when the seek ends, transfer.
-    const Ns overhead = params().overhead;
+    const Ns overhead = params().command_overhead();
     HddAccess a = HddModel(params().hdd).plan(doorbell + overhead, 0, lba, 8);
     const Ns mechanical = overhead + a.total();
     EXPECT_EQ(a.switches, 0);  // sectors 28..35 of one track
@@ -267,7 +267,7 @@ TEST(DiskController, PioWithTheInterruptFlagInterruptsWhenDataIsReadyAndWhenDone
     run({&tb});
     EXPECT_EQ(got, factory_bytes(50, 2));
     // DRQ rises when the sectors are in the buffer: decode, then the platter.
-    const Ns start = doorbell + params().overhead;
+    const Ns start = doorbell + params().command_overhead();
     EXPECT_EQ(drq_seen, start + HddModel(params().hdd).plan(start, 0, 50, 2).total());
     EXPECT_EQ(b.irq.count(), 2u);
   });
@@ -325,7 +325,8 @@ TEST(DiskController, InvalidCommandCompletesWithTheFailedBitAfterDecode) {
     // Failed after the 50 us decode, with no media or DMA time.
     ASSERT_EQ(b.irq.count(), 5u);
     for (std::size_t i = 0; i < 5; ++i)
-      EXPECT_EQ(b.irq.rises()[i], doorbells[i] + params().overhead) << "command " << i + 1;
+      EXPECT_EQ(b.irq.rises()[i], doorbells[i] + params().command_overhead())
+          << "command " << i + 1;
     EXPECT_EQ(b.dma_done.count(), 0u);
     EXPECT_EQ(ram_bytes(b.ram, 0x1000, 1024), std::vector<std::uint8_t>(1024, 0));
   });
@@ -365,8 +366,8 @@ TEST(DiskController, ASequentialReadInTheTrackBufferHasNoMechanicalTime) {
     // floor(2,201,785 / 208,229.22) = 10 sectors are in the buffer, and the read
     // needs 8. So it costs only the decode and the copy to RAM.
     EXPECT_EQ(second.doorbell, first.irq + 11 + 55);
-    EXPECT_EQ(second.elapsed(), params().overhead + b.copy_time(4096));  // 2,201,719
-    EXPECT_GT(first.elapsed(), params().overhead + b.copy_time(4096));
+    EXPECT_EQ(second.elapsed(), params().command_overhead() + b.copy_time(4096));  // 2,201,719
+    EXPECT_GT(first.elapsed(), params().command_overhead() + b.copy_time(4096));
     EXPECT_EQ(ram_bytes(b.ram, 0x20000, 8 * kSectorBytes), factory_bytes(8, 8));
   });
 }
@@ -381,10 +382,10 @@ TEST(DiskController, AReadBeyondTheReadAheadGoesToThePlatter) {
       second = timed(b, s, DC::kRead, 20, 8, 0x20000, 2);  // needs 20..27; 8..17 are read ahead
     });
     run({&tb});
-    const Ns start = second.doorbell + params().overhead;
+    const Ns start = second.doorbell + params().command_overhead();
     HddAccess a = HddModel(params().hdd).plan(start, 0, 20, 8);
     EXPECT_GT(a.rotate, 0);
-    EXPECT_EQ(second.elapsed(), params().overhead + a.total() + b.copy_time(4096));
+    EXPECT_EQ(second.elapsed(), params().command_overhead() + a.total() + b.copy_time(4096));
     EXPECT_EQ(ram_bytes(b.ram, 0x20000, 8 * kSectorBytes), factory_bytes(20, 8));
   });
 }
@@ -402,9 +403,9 @@ TEST(DiskController, AWriteOverTheReadAheadInvalidatesIt) {
       third = timed(b, s, DC::kRead, 8, 8, 0x20000, 3);  // would have been in the buffer
     });
     run({&tb});
-    const Ns start = third.doorbell + params().overhead;
+    const Ns start = third.doorbell + params().command_overhead();
     HddAccess a = HddModel(params().hdd).plan(start, 0, 8, 8);
-    EXPECT_EQ(third.elapsed(), params().overhead + a.total() + b.copy_time(4096));
+    EXPECT_EQ(third.elapsed(), params().command_overhead() + a.total() + b.copy_time(4096));
     std::vector<std::uint8_t> expected = factory_bytes(8, 8);
     std::copy(data.begin(), data.end(), expected.begin() + 4 * kSectorBytes);
     EXPECT_EQ(ram_bytes(b.ram, 0x20000, 8 * kSectorBytes), expected);
@@ -622,7 +623,7 @@ TEST(DiskController, LevelIrqIsHighFromACompletionUntilCompleteIsReadEmpty) {
     run({&tb});
     ASSERT_EQ(b.irq.count(), 1u);
     // The rise comes when the command completes: decode, the platter, the DMA copy.
-    const Ns start = doorbell + params().overhead;
+    const Ns start = doorbell + params().command_overhead();
     EXPECT_EQ(b.irq.rises()[0],
               start + HddModel(params().hdd).plan(start, 0, 0, 1).total() + b.copy_time(512));
     EXPECT_EQ(log.falls, (std::vector<Ns>{popped}));  // the pop lowers it, in the same ns
@@ -836,6 +837,22 @@ TEST(DiskController, RandomReadsAndWritesOnAnSsdReturnTheLastWrittenBytes) {
     p.queue_depth = 8;
     random_io(p, 3, 400);
   });
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// The firmware's per-command time defaults by medium, wherever the params come from.
+TEST(DiskControllerParams, CommandOverheadDefaultsByMediumUnlessSet) {
+  DiskControllerParams p;
+  EXPECT_EQ(p.command_overhead(), 2'200'000) << "the HP 97560's 2.2 ms";
+  p.kind = DiskKind::kSsd;
+  EXPECT_EQ(p.command_overhead(), 20'000);
+  p.overhead = 7'000;
+  EXPECT_EQ(p.command_overhead(), 7'000);
 }
 
 }  // namespace
