@@ -410,7 +410,7 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   r.buffer = t.buffer;
   r.owner = &t;
   if (r.to_device()) {  // the program's data: deterministic bytes from the thread's own stream
-    std::vector<std::uint8_t> bytes(r.sectors * sector);
+    std::vector<std::uint8_t> bytes(r.total_bytes);
     for (std::size_t i = 0; i < bytes.size(); i += 8) {
       std::uint64_t v = t.data.next();
       for (std::size_t k = 0; k < 8 && i + k < bytes.size(); ++k)
@@ -498,8 +498,7 @@ bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
 bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
   SysClock clock(core);
   syscall_entry(core, t);
-  t.wake_at = now_ns() + duration;
-  sleepers_.emplace(t.wake_at, &t);
+  sleepers_.emplace(now_ns() + duration, &t);
   arm_sys_timer(core);
   advance(t);
   t.stats.sys += clock.elapsed();

@@ -63,7 +63,6 @@ struct Thread {
   Ns state_since = 0;
   bool owes_syscall_exit = false;  // blocked inside a syscall: pays the exit cost on resume
   bool io_finished_early = false;  // its request completed before it could block
-  Ns wake_at = 0;
   Ns burst_start = 0, last_burst = 0;
   std::uint64_t buffer = 0, buffer_bytes = 0;  // its I/O buffer in RAM
   std::uint64_t lba_cursor = 0;                // where the next "read SIZE" continues
