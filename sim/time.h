@@ -7,13 +7,9 @@
 
 #include <cstdint>
 
+#include "sim/ns.h"
+
 namespace iosim {
-
-using Ns = std::int64_t;  // a duration or a point in simulated time, in nanoseconds
-
-constexpr Ns kUs = 1'000;
-constexpr Ns kMs = 1'000'000;
-constexpr Ns kSec = 1'000'000'000;
 
 // Must run before any sc_time other than zero is created (i.e. first in setup).
 inline void set_time_resolution() {
