@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/did_you_mean.h"
 #include "sim/units.h"
@@ -86,8 +87,93 @@ std::vector<Token> tokenize(std::string_view text) {
 // ---------------------------------------------------------------------------
 // Helpers
 
-constexpr std::array<std::string_view, 8> kKeywords{"compute", "read",  "write", "sleep",
-                                                    "fetch",   "yield", "exit",  "repeat"};
+// Every statement keyword, grouped as the "unknown statement" message lists
+// them. The order also breaks did-you-mean ties: the first listed wins.
+struct StatementGroup {
+  std::string_view label;  // "" for the basic steps
+  std::vector<std::string_view> keywords;
+};
+
+const std::vector<StatementGroup>& statement_groups() {
+  static const std::vector<StatementGroup> groups{
+      {"", {"compute", "read", "write", "sleep", "fetch", "yield", "exit", "repeat", "print"}},
+      {"threads", {"spawn", "join"}},
+      {"locks", {"lock", "unlock"}},
+      {"semaphores", {"acquire", "release"}},
+      {"conditions", {"wait", "notify", "notify_all"}},
+      {"variables", {"add"}},
+      {"queues", {"send", "recv"}},
+      {"pools", {"map"}},
+      {"coroutines", {"gather", "create_task", "await"}},
+  };
+  return groups;
+}
+
+const std::vector<std::string_view>& statement_keywords() {
+  static const std::vector<std::string_view> keywords = [] {
+    std::vector<std::string_view> all;
+    for (const StatementGroup& group : statement_groups()) {
+      all.insert(all.end(), group.keywords.begin(), group.keywords.end());
+    }
+    return all;
+  }();
+  return keywords;
+}
+
+bool is_statement_keyword(std::string_view word) {
+  const auto& keywords = statement_keywords();
+  return std::find(keywords.begin(), keywords.end(), word) != keywords.end();
+}
+
+// "compute, read, ...; threads: spawn, join; ...": for "unknown statement".
+std::string statement_list() {
+  std::string list;
+  for (const StatementGroup& group : statement_groups()) {
+    if (!list.empty()) list += "; ";
+    if (!group.label.empty()) list += fmt::format("{}: ", group.label);
+    list += fmt::format("{}", fmt::join(group.keywords, ", "));
+  }
+  return list;
+}
+
+// Statements whose only argument is a NAME, with the example their messages give.
+struct NamedStatement {
+  std::string_view keyword;
+  OpKind kind;
+  std::string_view example;
+};
+constexpr std::array<NamedStatement, 11> kNamedStatements{{
+    {"spawn", OpKind::kSpawn, "worker"},
+    {"join", OpKind::kJoin, "worker"},
+    {"lock", OpKind::kLock, "m"},
+    {"unlock", OpKind::kUnlock, "m"},
+    {"acquire", OpKind::kAcquire, "slots"},
+    {"release", OpKind::kRelease, "slots"},
+    {"wait", OpKind::kWait, "ready"},
+    {"notify", OpKind::kNotify, "ready"},
+    {"notify_all", OpKind::kNotifyAll, "ready"},
+    {"recv", OpKind::kRecv, "jobs"},
+    {"create_task", OpKind::kCreateTask, "download"},
+}};
+
+// What may follow `await` besides a coroutine's name. The same words, typed
+// wrong, get a did-you-mean instead of being taken for a coroutine name.
+constexpr std::array<std::string_view, 6> kAwaitTargets{"sleep", "read",   "write",
+                                                        "fetch", "gather", "run_in_executor"};
+constexpr std::string_view kAwaitNeedsTarget =
+    "'await' needs something to wait for: sleep, read, write, fetch, gather, run_in_executor or "
+    "a coroutine name";
+
+// A name as scenarios declare them: a word of letters, digits, '_', '-' and
+// '.', starting with a letter or '_' (so it cannot be taken for a number).
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-' ||
+         c == '.';
+}
+bool is_name(std::string_view text) {
+  return !text.empty() && !is_digit(text.front()) && text.front() != '-' && text.front() != '.' &&
+         std::all_of(text.begin(), text.end(), is_name_char);
+}
 
 // What a `fetch` sends when the program does not say: about an HTTP GET.
 constexpr std::uint64_t kDefaultRequestBytes = 256;
@@ -183,15 +269,27 @@ class Parser {
 
   void parse_statement();
   bool parse_keyword(const Token& keyword);
+  void unknown_statement(const Token& keyword);
   bool parse_compute(const Token& keyword);
-  bool parse_sleep(const Token& keyword);
+  bool parse_compute_options(Op& op);
   bool parse_memory_share(Op& op);
+  bool parse_sleep(const Token& keyword);
   bool parse_fetch(const Token& keyword);
   bool parse_transfer(const Token& keyword, OpKind kind);
   bool parse_lba(std::optional<std::uint64_t>* lba);
   bool parse_repeat(const Token& keyword);
   bool open_repeat_block(const Token& keyword, std::uint64_t count);
-  void expect_statement_end(std::size_t first, std::string_view hint);
+  bool parse_print(const Token& keyword);
+  void skip_braces_in_text();
+  bool parse_named(const Token& keyword, const NamedStatement& statement);
+  bool parse_add(const Token& keyword);
+  bool parse_send(const Token& keyword);
+  bool parse_map(const Token& keyword);
+  bool parse_gather(const Token& keyword);
+  bool parse_await(const Token& await_word);
+  bool parse_await_target(const Token& target);
+  bool parse_await_task(const Token& await_word);
+  void expect_statement_end();
   void skip_statement(const Token& first);
   void stray_open_brace(const Token& brace);
   void close_block(const Token& brace);
@@ -202,12 +300,23 @@ class Parser {
                             std::optional<T> (*parse)(std::string_view, units::Error*),
                             std::string_view bare_number_hint);
   std::optional<std::uint64_t> number(const Token& token, std::string_view what);
+  std::optional<std::uint64_t> positive_count(const Token& keyword, const Token& token,
+                                              std::string_view what);
+  std::optional<std::int64_t> amount(const Token& token);
+  std::optional<std::string> name(std::string_view example);
 
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   std::vector<Block> blocks_;
   int statements_ = 0;
   ParsedProgram result_;
+
+  // The statement being parsed: its first token, and what could still follow
+  // it, for the "unexpected ... after ..." message (" or 'at lba N'") and the
+  // optional words that earn a did-you-mean there ("nogil").
+  std::size_t first_ = 0;
+  std::string end_hint_;
+  std::vector<std::string_view> end_options_;
 };
 
 void Parser::error(const Token& at, std::string message) {
@@ -265,7 +374,9 @@ ParsedProgram Parser::run() {
 }
 
 void Parser::parse_statement() {
-  const std::size_t first = pos_;
+  first_ = pos_;
+  end_hint_.clear();
+  end_options_.clear();
   const Token& keyword = next();
   ++statements_;
   if (!blocks_.empty()) ++blocks_.back().statements;
@@ -273,12 +384,7 @@ void Parser::parse_statement() {
   if (!parse_keyword(keyword)) {
     skip_statement(keyword);
   } else if (keyword.text != "repeat") {  // a repeat statement ends at its '{'
-    const Op& op = result_.program.ops.back();
-    std::string hint;
-    if ((keyword.text == "read" || keyword.text == "write") && !op.lba) hint = " or 'at lba N'";
-    if (keyword.text == "compute" && op.mem_share == 0) hint = " or 'mem=P%'";
-    if (keyword.text == "fetch" && op.send_bytes == kDefaultRequestBytes) hint = " or 'send SIZE'";
-    expect_statement_end(first, hint);
+    expect_statement_end();
   }
 }
 
@@ -295,14 +401,28 @@ bool Parser::parse_keyword(const Token& keyword) {
     push_op(word == "yield" ? OpKind::kYield : OpKind::kExit, keyword);
     return true;
   }
-  if (const auto suggestion = closest_match(word, kKeywords)) {
+  if (word == "print") return parse_print(keyword);
+  if (word == "add") return parse_add(keyword);
+  if (word == "send") return parse_send(keyword);
+  if (word == "map") return parse_map(keyword);
+  if (word == "gather") return parse_gather(keyword);
+  if (word == "await") return parse_await(keyword);
+  for (const NamedStatement& statement : kNamedStatements) {
+    if (word == statement.keyword) return parse_named(keyword, statement);
+  }
+  unknown_statement(keyword);
+  return false;
+}
+
+void Parser::unknown_statement(const Token& keyword) {
+  const std::string_view word = keyword.text;
+  if (word == "run_in_executor") {  // only ever awaited
+    error(keyword, "unknown statement 'run_in_executor': did you mean 'await run_in_executor'?");
+  } else if (const auto suggestion = closest_match(word, statement_keywords())) {
     error(keyword, fmt::format("unknown statement '{}': did you mean '{}'?", word, *suggestion));
   } else {
-    error(keyword, fmt::format("unknown statement '{}' (expected compute, read, write, sleep, "
-                               "fetch, yield, exit or repeat)",
-                               word));
+    error(keyword, fmt::format("unknown statement '{}' (expected {})", word, statement_list()));
   }
-  return false;
 }
 
 bool Parser::parse_compute(const Token& keyword) {
@@ -319,7 +439,7 @@ bool Parser::parse_compute(const Token& keyword) {
     }
     Op& op = push_op(OpKind::kCompute, keyword);
     op.cycles = *cycles;
-    return parse_memory_share(op);
+    return parse_compute_options(op);
   }
   const std::string hint = peek_is(TokenKind::Word)
                                ? fmt::format(" or a cycle count like '{} cycles'", peek().text)
@@ -328,13 +448,34 @@ bool Parser::parse_compute(const Token& keyword) {
   if (!ns) return false;
   Op& op = push_op(OpKind::kCompute, keyword);
   op.duration = *ns;
-  return parse_memory_share(op);
+  return parse_compute_options(op);
 }
 
-// The optional "mem=P%" after a compute: the share of its time spent on
-// memory traffic over the bus, which DMA on the bus can slow down.
+// What may follow "compute ...": "mem=P%" and "nogil", each at most once, in
+// either order.
+bool Parser::parse_compute_options(Op& op) {
+  bool memory = false;
+  for (;;) {
+    if (!memory && peek_is(TokenKind::Word) && peek().text.starts_with("mem")) {
+      if (!parse_memory_share(op)) return false;
+      memory = true;
+    } else if (!op.nogil && peek_is_word("nogil")) {
+      next();
+      op.nogil = true;
+    } else {
+      break;
+    }
+  }
+  if (!memory && !op.nogil) end_hint_ = ", 'mem=P%' or 'nogil'";
+  if (!memory && op.nogil) end_hint_ = " or 'mem=P%'";
+  if (memory && !op.nogil) end_hint_ = " or 'nogil'";
+  if (!op.nogil) end_options_ = {"nogil"};
+  return true;
+}
+
+// "mem=P%" after a compute: the share of its time spent on memory traffic
+// over the bus, which DMA on the bus can slow down.
 bool Parser::parse_memory_share(Op& op) {
-  if (!peek_is(TokenKind::Word) || peek().text.rfind("mem", 0) != 0) return true;
   const Token& token = next();
   std::string_view text = token.text;
   double percent = -1;
@@ -364,6 +505,9 @@ bool Parser::parse_fetch(const Token& keyword) {
     const auto sent = quantity<std::uint64_t>(send_word, kSizeKind, &units::parse_size_bytes, "");
     if (!sent) return false;
     send = *sent;
+  } else {
+    end_hint_ = " or 'send SIZE'";
+    end_options_ = {"send"};
   }
   Op& op = push_op(OpKind::kFetch, keyword);
   op.bytes = *bytes;
@@ -384,6 +528,7 @@ bool Parser::parse_transfer(const Token& keyword, OpKind kind) {
   if (!bytes) return false;
   std::optional<std::uint64_t> lba;
   if (peek_is_word("at") && !parse_lba(&lba)) return false;
+  if (!lba) end_hint_ = " or 'at lba N'";
   Op& op = push_op(kind, keyword);
   op.bytes = *bytes;
   op.lba = lba;
@@ -467,12 +612,193 @@ bool Parser::open_repeat_block(const Token& keyword, std::uint64_t count) {
   return true;
 }
 
-void Parser::expect_statement_end(std::size_t first, std::string_view hint) {
+// print TEXT...: the words up to the end of the statement, joined by single
+// spaces. '#', ';', '{' and '}' keep their meaning, so they cannot be printed.
+bool Parser::parse_print(const Token& keyword) {
+  std::string text;
+  while (peek_is(TokenKind::Word)) {
+    if (!text.empty()) text += ' ';
+    text += next().text;
+  }
+  if (peek_is(TokenKind::LBrace)) {
+    error(peek(),
+          fmt::format("unexpected '{{' after '{}': '{{' and '}}' cannot be part of the text",
+                      statement_text(first_)));
+    skip_braces_in_text();
+    return false;
+  }
+  if (text.empty()) {
+    error_after(keyword, "expected the text to print after 'print', like 'print loaded the file'");
+    return false;
+  }
+  push_op(OpKind::kPrint, keyword).text = std::move(text);
+  return true;
+}
+
+// Error recovery for "print x {y}": the braces were meant as text, so skip
+// them with the rest of the line instead of opening a block. A '}' without a
+// '{' before it still closes the enclosing block: "repeat 2 { print {x} y }".
+void Parser::skip_braces_in_text() {
+  int depth = 0;
+  while (!peek_is(TokenKind::End) && !peek_is(TokenKind::Eof)) {
+    if (peek_is(TokenKind::RBrace) && depth == 0) return;
+    const TokenKind kind = next().kind;
+    if (kind == TokenKind::LBrace) ++depth;
+    if (kind == TokenKind::RBrace) --depth;
+  }
+}
+
+// spawn, join, lock, ... NAME: one step on the object NAME.
+bool Parser::parse_named(const Token& keyword, const NamedStatement& statement) {
+  auto target = name(statement.example);
+  if (!target) return false;
+  push_op(statement.kind, keyword).name = std::move(*target);
+  return true;
+}
+
+// add NAME [N] [atomic]: N is signed, so "add counter -1" decrements.
+bool Parser::parse_add(const Token& keyword) {
+  auto target = name("counter");
+  if (!target) return false;
+  std::int64_t amount = 1;
+  const bool has_amount = peek_is(TokenKind::Word) && looks_numeric(peek().text);
+  if (has_amount) {
+    const auto value = this->amount(next());
+    if (!value) return false;
+    amount = *value;
+  }
+  const bool atomic = peek_is_word("atomic");
+  if (atomic) next();
+  if (!atomic) {
+    end_hint_ = has_amount ? " or 'atomic'" : ", an amount like '5' or 'atomic'";
+    end_options_ = {"atomic"};
+  } else if (!has_amount) {
+    end_hint_ = fmt::format(" (an amount goes before 'atomic', like 'add {} 5 atomic')", *target);
+  }
+  Op& op = push_op(OpKind::kAdd, keyword);
+  op.name = std::move(*target);
+  op.amount = amount;
+  op.atomic = atomic;
+  return true;
+}
+
+// send NAME SIZE: put a SIZE-byte message into queue NAME.
+bool Parser::parse_send(const Token& keyword) {
+  auto target = name("jobs");
+  if (!target) return false;
+  const auto bytes = quantity<std::uint64_t>(keyword, kSizeKind, &units::parse_size_bytes, "");
+  if (!bytes) return false;
+  Op& op = push_op(OpKind::kSend, keyword);
+  op.name = std::move(*target);
+  op.bytes = *bytes;
+  return true;
+}
+
+// map NAME N: run N work items on pool NAME and wait for all of them.
+bool Parser::parse_map(const Token& keyword) {
+  auto target = name("pool");
+  if (!target) return false;
+  if (!peek_is(TokenKind::Word)) {
+    error_after(previous(), fmt::format("expected a work item count after '{}', like 'map {} 10'",
+                                        statement_text(first_), *target));
+    return false;
+  }
+  const auto count = positive_count(keyword, next(), "work item count");
+  if (!count) return false;
+  Op& op = push_op(OpKind::kMap, keyword);
+  op.name = std::move(*target);
+  op.count = *count;
+  return true;
+}
+
+// gather NAME [N]: run N instances of coroutine NAME, wait for all of them.
+bool Parser::parse_gather(const Token& keyword) {
+  auto target = name("download");
+  if (!target) return false;
+  std::uint64_t count = 1;
+  if (peek_is(TokenKind::Word) && looks_numeric(peek().text)) {
+    const auto value = positive_count(keyword, next(), "task count");
+    if (!value) return false;
+    count = *value;
+  } else {
+    end_hint_ = " or a task count like '10'";
+  }
+  Op& op = push_op(OpKind::kGather, keyword);
+  op.name = std::move(*target);
+  op.count = count;
+  return true;
+}
+
+// await ...: what a coroutine waits for without blocking its thread. Whether
+// the statement is inside a coroutine at all is the scenario loader's check.
+bool Parser::parse_await(const Token& await_word) {
+  if (!peek_is(TokenKind::Word)) {
+    error_after(await_word, std::string(kAwaitNeedsTarget));
+    return false;
+  }
+  const Token& target = peek();
+  if (std::find(kAwaitTargets.begin(), kAwaitTargets.end(), target.text) != kAwaitTargets.end()) {
+    next();
+    if (!parse_await_target(target)) return false;
+    Op& op = result_.program.ops.back();  // positioned at the statement, not at `target`
+    op.line = await_word.line;
+    op.column = await_word.column;
+    return true;
+  }
+  if (is_statement_keyword(target.text) || !is_name(target.text)) {
+    error(target, fmt::format("{}, got '{}'", kAwaitNeedsTarget, target.text));
+    return false;
+  }
+  return parse_await_task(await_word);
+}
+
+// await sleep/read/write/fetch/gather/run_in_executor ..., with the word read.
+bool Parser::parse_await_target(const Token& target) {
+  const std::string_view word = target.text;
+  if (word == "gather") return parse_gather(target);  // the same step as without `await`
+  if (word == "run_in_executor") {
+    auto pool = name("pool");
+    if (!pool) return false;
+    push_op(OpKind::kRunInExecutor, target).name = std::move(*pool);
+    return true;
+  }
+  bool ok = false;
+  if (word == "sleep") ok = parse_sleep(target);
+  if (word == "fetch") ok = parse_fetch(target);
+  if (word == "read") ok = parse_transfer(target, OpKind::kRead);
+  if (word == "write") ok = parse_transfer(target, OpKind::kWrite);
+  if (ok) result_.program.ops.back().await = true;
+  return ok;
+}
+
+// await NAME: run coroutine NAME and wait for it. A name followed by more
+// words is most likely a misspelt "sleep", "read"...: say so rather than
+// complaining about the words after it.
+bool Parser::parse_await_task(const Token& await_word) {
+  const Token& target = next();
+  if (!at_statement_end()) {
+    if (const auto suggestion = closest_match(target.text, kAwaitTargets)) {
+      error(target,
+            fmt::format("unknown 'await {}': did you mean 'await {}'?", target.text, *suggestion));
+      return false;
+    }
+  }
+  push_op(OpKind::kAwaitTask, await_word).name = target.text;
+  return true;
+}
+
+void Parser::expect_statement_end() {
   if (at_statement_end()) return;
   const Token& extra = peek();
-  error(extra, fmt::format("unexpected '{}' after '{}': expected the end of the statement{}",
-                           extra.text, statement_text(first), hint));
-  skip_statement(tokens_[first]);
+  const std::string statement = statement_text(first_);
+  if (const auto option = closest_match(extra.text, end_options_)) {
+    error(extra, fmt::format("unexpected '{}' after '{}': did you mean '{}'?", extra.text,
+                             statement, *option));
+  } else {
+    error(extra, fmt::format("unexpected '{}' after '{}': expected the end of the statement{}",
+                             extra.text, statement, end_hint_));
+  }
+  skip_statement(tokens_[first_]);
 }
 
 // Error recovery: drop the rest of a bad statement. A '{' in it still opens
@@ -529,18 +855,21 @@ void Parser::finish() {
   if (!result_.errors.empty()) result_.program.ops.clear();
 }
 
-// The argument of compute/sleep/read/write: one token such as "5ms" or "64KiB".
+// The SIZE or DURATION argument of a statement: one token such as "5ms" or
+// "64KiB". `keyword` names the statement (or the `send` of a fetch).
 template <typename T>
 std::optional<T> Parser::quantity(const Token& keyword, QuantityKind kind,
                                   std::optional<T> (*parse)(std::string_view, units::Error*),
                                   std::string_view bare_number_hint) {
   if (!peek_is(TokenKind::Word)) {
     error_after(
-        keyword,
-        fmt::format("expected a {} like '{}' after '{}'{}", kind.noun, kind.example, keyword.text,
+        previous(),
+        fmt::format("expected a {} like '{}' after '{}'{}", kind.noun, kind.example,
+                    statement_text(first_),
                     keyword.text == "compute" ? " (or a cycle count like '2000000 cycles')" : ""));
     return std::nullopt;
   }
+  const std::string after = statement_text(first_);
   const Token& arg = next();
   units::Error unit_error;
   const std::optional<T> value = parse(without_digit_separators(arg.text), &unit_error);
@@ -560,7 +889,7 @@ std::optional<T> Parser::quantity(const Token& keyword, QuantityKind kind,
     error(arg, fmt::format("'{}' is not a {}: {}", arg.text, kind.noun, unit_error.message));
   } else {
     error(arg, fmt::format("expected a {} like '{}' after '{}', got '{}'", kind.noun, kind.example,
-                           keyword.text, arg.text));
+                           after, arg.text));
   }
   return std::nullopt;
 }
@@ -580,6 +909,57 @@ std::optional<std::uint64_t> Parser::number(const Token& token, std::string_view
                                std::numeric_limits<std::uint64_t>::max()));
       break;
   }
+  return std::nullopt;
+}
+
+// A count of things to run (work items, tasks): a whole number >= 1.
+std::optional<std::uint64_t> Parser::positive_count(const Token& keyword, const Token& token,
+                                                    std::string_view what) {
+  const auto value = number(token, what);
+  if (value && *value == 0) {
+    error(token, fmt::format("{} needs a {} > 0, got '{}'", keyword.text, what, token.text));
+    return std::nullopt;
+  }
+  return value;
+}
+
+// The amount of an `add`: a whole number with an optional sign, "-1", "+1_000".
+std::optional<std::int64_t> Parser::amount(const Token& token) {
+  std::string_view digits = token.text;
+  const bool negative = digits.front() == '-';
+  if (negative || digits.front() == '+') digits.remove_prefix(1);
+  std::uint64_t magnitude = 0;
+  const NumberResult result = parse_number(digits, &magnitude);
+  if (result == NumberResult::NotANumber) {
+    error(token,
+          fmt::format("'{}' is not an amount: expected a whole number like 5 or -1", token.text));
+    return std::nullopt;
+  }
+  using Limits = std::numeric_limits<std::int64_t>;
+  const auto largest = static_cast<std::uint64_t>(Limits::max()) + (negative ? 1 : 0);
+  if (result == NumberResult::TooLarge || magnitude > largest) {
+    error(token, fmt::format("amount '{}' is out of range: expected a whole number from {} to {}",
+                             token.text, Limits::min(), Limits::max()));
+    return std::nullopt;
+  }
+  if (!negative || magnitude == 0) return static_cast<std::int64_t>(magnitude);
+  return -static_cast<std::int64_t>(magnitude - 1) - 1;  // no overflow for Limits::min()
+}
+
+// The NAME argument of a statement: what a thread, lock, queue... is called
+// in the scenario. Only its spelling is checked here; the scenario loader
+// finds what it names.
+std::optional<std::string> Parser::name(std::string_view example) {
+  const std::string after = statement_text(first_);
+  if (!peek_is(TokenKind::Word)) {
+    error_after(previous(), fmt::format("expected a name like '{}' after '{}'", example, after));
+    return std::nullopt;
+  }
+  const Token& token = next();
+  if (is_name(token.text)) return std::string(token.text);
+  error(token, fmt::format("expected a name like '{}' after '{}', got '{}': a name is letters, "
+                           "digits, '_', '-' and '.', starting with a letter or '_'",
+                           example, after, token.text));
   return std::nullopt;
 }
 

@@ -24,8 +24,8 @@
 #include <utility>
 
 #include "app/program_parser.h"
-#include "kernel/io_buffer.h"
-#include "kernel/policy_registry.h"
+#include "kernel/io_buffer.h"  // transfer_bytes, round_up
+#include "kernel/policies/policy_registry.h"
 #include "sim/did_you_mean.h"
 #include "sim/units.h"
 
@@ -39,15 +39,8 @@ constexpr std::uint64_t kTiB = 1ULL << 40;
 constexpr std::uint64_t kMHz = 1'000'000;
 constexpr std::uint64_t kGHz = 1'000'000'000;
 constexpr std::uint64_t kU32Max = std::numeric_limits<std::uint32_t>::max();
-// The platform gives the kernel the first MiB of RAM and allocates each
-// thread's buffer (its largest transfer, page-aligned) from the rest.
-constexpr std::uint64_t kKernelReserved = kMiB;
 constexpr std::string_view kOverrideFile = "--set";
 
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  std::uint64_t sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? kNoLimit : sum;
-}
 std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
   std::uint64_t product = 0;
   return __builtin_mul_overflow(a, b, &product) ? kNoLimit : product;
@@ -57,7 +50,9 @@ std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
 // The schema
 
 enum class Kind {
-  kInteger,    // a TOML integer
+  kInteger,    // a TOML integer, >= 0
+  kSigned,     // a TOML integer that may be negative
+  kBool,       // true or false
   kString,     // a TOML string
   kDuration,   // a string with a unit: "10ms"
   kSize,       // "64KiB"
@@ -69,7 +64,11 @@ enum class Kind {
   kTableArray  // [[a]]
 };
 
-// What a key accepts.
+// How many values a key holds: one, an array of them (affinity = [0, 2]),
+// or a table of names to them (semaphores = { slots = 2 }).
+enum class Form { kOne, kArray, kNamed };
+
+// What a key accepts (for kArray and kNamed: what each element accepts).
 struct Rule {
   Kind kind;
   std::uint64_t min = 0;  // integers and quantities, in base units (ns, B, Hz, rpm)
@@ -78,16 +77,25 @@ struct Rule {
   // Rules a range cannot express, and the words that state them in messages.
   bool (*accept)(std::uint64_t) = nullptr;
   bool (*accept_text)(std::string_view) = nullptr;
-  std::string_view requirement = {};
+  std::string_view requirement = {};  // with `choices`: the words for what `alternative` accepts
   const std::vector<std::string>& (*choices)() = nullptr;  // the value read is the index
+  bool (*alternative)(std::string_view) = nullptr;  // accepted besides `choices` (index = size)
   bool required = false;
   std::string_view if_missing = {};  // overrides "missing 'KEY' in OWNER"; {} is the owner
+  std::int64_t low = std::numeric_limits<std::int64_t>::min();  // kSigned: the range
+  std::int64_t high = std::numeric_limits<std::int64_t>::max();
+  Form form = Form::kOne;
+  bool distinct = false;   // kArray: no element twice
+  bool non_empty = false;  // kArray: at least one element
 };
 
 struct Value {
-  std::uint64_t number = 0;  // integers and quantities in base units; the index of a choice
+  std::uint64_t number = 0;  // integers and quantities in base units; the index of a choice; bools
+  std::int64_t integer = 0;  // kSigned
   std::string text;
   Program program;
+  std::vector<Value> items;        // kArray and kNamed: the elements, in file order
+  std::vector<std::string> names;  // kNamed: the elements' names
 };
 
 class Loader;
@@ -107,6 +115,12 @@ struct Field {
 constexpr Rule integer(std::uint64_t min, std::uint64_t max = kNoLimit) {
   return {Kind::kInteger, min, max};
 }
+constexpr Rule signed_integer(std::int64_t low, std::int64_t high) {
+  return {.kind = Kind::kSigned, .low = low, .high = high};
+}
+constexpr Rule boolean() {
+  return {Kind::kBool};
+}
 constexpr Rule duration(std::string_view example) {
   return {Kind::kDuration, 0, kNoLimit, example};
 }
@@ -118,6 +132,20 @@ constexpr Rule size(std::string_view example, std::uint64_t min, std::uint64_t m
 }
 constexpr Rule choice(const std::vector<std::string>& (*choices)()) {
   return {.kind = Kind::kString, .choices = choices};
+}
+constexpr Rule required(Rule rule) {
+  rule.required = true;
+  return rule;
+}
+constexpr Rule array_of(Rule element, bool distinct = false, bool non_empty = false) {
+  element.form = Form::kArray;
+  element.distinct = distinct;
+  element.non_empty = non_empty;
+  return element;
+}
+constexpr Rule named(Rule element) {
+  element.form = Form::kNamed;
+  return element;
 }
 
 // A [KEY] table whose keys are `fields`.
@@ -180,6 +208,22 @@ const std::vector<std::string>& timer_modes() {  // in TimerMode order
   static const std::vector<std::string> names{"tickless", "periodic"};
   return names;
 }
+const std::vector<std::string>& run_queues() {  // per-core is index 1
+  static const std::vector<std::string> names{"global", "per-core"};
+  return names;
+}
+const std::vector<std::string>& on_exhausted() {  // "continue" is index 1
+  static const std::vector<std::string> names{"stop", "continue"};
+  return names;
+}
+const std::vector<std::string>& runtimes() {  // in Runtime order
+  static const std::vector<std::string> names{"native", "python"};
+  return names;
+}
+const std::vector<std::string>& pool_kinds() {  // in PoolKind order
+  static const std::vector<std::string> names{"thread", "process"};
+  return names;
+}
 
 bool is_sector_size(std::uint64_t bytes) {
   return bytes >= 512 && bytes <= 4 * kKiB && (bytes & (bytes - 1)) == 0;
@@ -190,12 +234,21 @@ bool is_pio_word(std::uint64_t bytes) {
 bool is_non_empty(std::string_view text) {
   return !text.empty();
 }
-// Thread names appear in reports, timelines and VCD signal names.
-bool is_thread_name(std::string_view text) {
+// Names appear in reports, timelines and VCD signal names, and programs
+// refer to them (spawn NAME, lock NAME).
+bool is_name(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
   });
 }
+// kernel.policy names a built-in policy or a shared library that implements one.
+bool is_policy_library(std::string_view text) {
+  return text.size() > 3 && text.ends_with(".so");
+}
+
+constexpr Rule kName{.kind = Kind::kString,
+                     .accept_text = &is_name,
+                     .requirement = "a non-empty name made of letters, digits, '_', '-' and '.'"};
 
 // Keeps the schema rows to one line: stores the number read in a scenario member.
 #define IOSIM_SET(member) [](Draft& d, Value& v) { d.s.member = v.number; }
@@ -306,7 +359,7 @@ const Field<Draft> kInterruptFields[] = {
 const Field<Draft> kMachineFields[] = {
     {"cores", integer(1, 64), IOSIM_SET(machine.cores)},
     {"clock", {Kind::kFrequency, kMHz, 100 * kGHz, "2GHz"}, IOSIM_SET(machine.clock_hz)},
-    {"ram", size("64MiB", kMiB, kTiB), IOSIM_SET(machine.ram_bytes)},
+    {"ram", size("1GiB", kMiB, kTiB), IOSIM_SET(machine.ram_bytes)},
     {"ram_latency", duration("50ns"), IOSIM_SET(machine.ram_latency)},
     table("bus", kBusFields),
     table("disk", kDiskFields),
@@ -323,11 +376,63 @@ const Field<Draft> kCostFields[] = {
     {"irq_exit", duration("500ns"), IOSIM_SET(kernel.costs.irq_exit)},
     {"pio_word", duration("20ns"), IOSIM_SET(kernel.costs.pio_word)},
     {"poll", duration("100ns"), IOSIM_SET(kernel.costs.poll)},
+    {"thread_spawn", duration("20us"), IOSIM_SET(kernel.costs.thread_spawn)},
+    {"process_spawn", duration("1ms"), IOSIM_SET(kernel.costs.process_spawn)},
+    {"python_startup", duration("20ms"), IOSIM_SET(kernel.costs.python_startup)},
+    {"process_exit", duration("100us"), IOSIM_SET(kernel.costs.process_exit)},
+    {"task_spawn", duration("2us"), IOSIM_SET(kernel.costs.task_spawn)},
+    {"task_switch", duration("1us"), IOSIM_SET(kernel.costs.task_switch)},
+    {"lock", duration("50ns"), IOSIM_SET(kernel.costs.lock)},
+    {"shared_add", duration("20ns"), IOSIM_SET(kernel.costs.shared_add)},
+    {"ipc_message", duration("20us"), IOSIM_SET(kernel.costs.ipc_message)},
+    {"ipc_byte", duration("1ns"), IOSIM_SET(kernel.costs.ipc_byte)},
+};
+
+const Field<Draft> kMemoryFields[] = {
+    {"thread_stack", size("8MiB", 0, kTiB), IOSIM_SET(kernel.memory.thread_stack)},
+    {"thread_kernel", size("16KiB", 0, kTiB), IOSIM_SET(kernel.memory.thread_kernel)},
+    {"task", size("2KiB", 0, kTiB), IOSIM_SET(kernel.memory.task)},
+    {"native_process", size("1MiB", 0, kTiB), IOSIM_SET(kernel.memory.native_process)},
+    {"python_process", size("10MiB", 0, kTiB), IOSIM_SET(kernel.memory.python_process)},
+    {"on_exhausted", choice(&on_exhausted),
+     [](Draft& d, Value& v) { d.s.kernel.memory.stop_when_exhausted = v.number == 0; }},
+};
+
+const Field<Draft> kPriorityFields[] = {
+    {"preemptive", boolean(), IOSIM_SET(kernel.policy_params.priority.preemptive)},
+    {"aging", duration("100ms"), IOSIM_SET(kernel.policy_params.priority.aging)},
+};
+
+const Field<Draft> kMlfqFields[] = {
+    {"levels", integer(1, 16), IOSIM_SET(kernel.policy_params.mlfq.levels)},
+    {"quanta", array_of(positive_duration("10ms")),
+     [](Draft& d, Value& v) {
+       std::vector<Ns>& quanta = d.s.kernel.policy_params.mlfq.quanta;
+       quanta.clear();
+       for (const Value& item : v.items) {
+         quanta.push_back(static_cast<Ns>(item.number));
+       }
+     }},
+    {"allotment", positive_duration("50ms"), IOSIM_SET(kernel.policy_params.mlfq.allotment)},
+    {"boost", duration("1s"), IOSIM_SET(kernel.policy_params.mlfq.boost)},
+};
+
+const Field<Draft> kCfsFields[] = {
+    {"latency", positive_duration("24ms"), IOSIM_SET(kernel.policy_params.cfs.latency)},
+    {"min_granularity", positive_duration("3ms"),
+     IOSIM_SET(kernel.policy_params.cfs.min_granularity)},
+    {"wakeup_granularity", duration("1ms"), IOSIM_SET(kernel.policy_params.cfs.wakeup_granularity)},
 };
 
 const Field<Draft> kKernelFields[] = {
-    {"policy", choice(&builtin_policy_names),
+    {"policy",
+     {.kind = Kind::kString,
+      .requirement = "a policy library (a path ending in \".so\")",
+      .choices = &builtin_policy_names,
+      .alternative = &is_policy_library},
      [](Draft& d, Value& v) { d.s.kernel.policy = v.text; }},
+    {"queues", choice(&run_queues),
+     [](Draft& d, Value& v) { d.s.kernel.policy_params.per_core_queues = v.number == 1; }},
     {"mode", choice(&sched_modes),
      [](Draft& d, Value& v) { d.s.kernel.mode = static_cast<SchedMode>(v.number); }},
     {"quantum", positive_duration("10ms"), IOSIM_SET(kernel.quantum)},
@@ -345,11 +450,56 @@ const Field<Draft> kKernelFields[] = {
       .accept = &is_pio_word,
       .requirement = "1B, 2B, 4B or 8B"},
      IOSIM_SET(kernel.io.pio_word_bytes)},
+    {"gil_switch_interval", positive_duration("5ms"), IOSIM_SET(kernel.gil_switch_interval)},
     table("costs", kCostFields),
+    table("memory", kMemoryFields),
+    table("priority", kPriorityFields),
+    table("mlfq", kMlfqFields),
+    table("cfs", kCfsFields),
 };
 
 const Field<Draft> kLimitsFields[] = {
     {"sim_time", positive_duration("3600s"), IOSIM_SET(limits.sim_time)},
+};
+
+// Mutexes, semaphores, conditions and variables, of a process or of [shared].
+SyncObjects& objects_of(ProcessSpec& process) {
+  return process.objects;
+}
+SyncObjects& objects_of(Draft& draft) {
+  return draft.s.workload.shared;
+}
+template <typename T>
+void store_locks(T& target, Value& value) {
+  for (Value& item : value.items) {
+    objects_of(target).locks.push_back(std::move(item.text));
+  }
+}
+template <typename T>
+void store_semaphores(T& target, Value& value) {
+  for (std::size_t i = 0; i < value.items.size(); ++i) {
+    objects_of(target).semaphores.push_back({value.names[i], value.items[i].number});
+  }
+}
+template <typename T>
+void store_variables(T& target, Value& value) {
+  for (std::size_t i = 0; i < value.items.size(); ++i) {
+    objects_of(target).variables.push_back({value.names[i], value.items[i].integer});
+  }
+}
+// Conditions are stored once the locks they name are known (Loader::link_conditions).
+constexpr Rule kLocks = array_of(kName, true);
+constexpr Rule kSemaphores = named(integer(0, 1'000'000'000));
+constexpr Rule kConditions = named(kName);
+constexpr Rule kVariables = named(signed_integer(std::numeric_limits<std::int64_t>::min(),
+                                                 std::numeric_limits<std::int64_t>::max()));
+
+const Field<Draft> kSharedFields[] = {
+    {"size", size("0B", 0, kTiB), IOSIM_SET(workload.shared_bytes)},
+    {"locks", kLocks, &store_locks<Draft>},
+    {"semaphores", kSemaphores, &store_semaphores<Draft>},
+    {"conditions", kConditions},
+    {"variables", kVariables, &store_variables<Draft>},
 };
 
 #undef IOSIM_SET_BYTES_PER_S
@@ -368,6 +518,12 @@ constexpr std::string_view kQuantumKey = "kernel.quantum";
 constexpr std::string_view kServerKey = "machine.nic.server.latency";
 constexpr std::string_view kNicMaxTransferKey = "machine.nic.max_transfer";
 constexpr std::string_view kSimTimeKey = "limits.sim_time";
+constexpr std::string_view kCoresKey = "machine.cores";
+constexpr std::string_view kPolicyKey = "kernel.policy";
+constexpr std::string_view kLevelsKey = "kernel.mlfq.levels";
+constexpr std::string_view kQuantaKey = "kernel.mlfq.quanta";
+constexpr std::string_view kLatencyKey = "kernel.cfs.latency";
+constexpr std::string_view kMinGranularityKey = "kernel.cfs.min_granularity";
 
 // ===========================================================================
 // Words for messages
@@ -455,6 +611,7 @@ std::string exact_text(Kind kind, std::uint64_t n) {
 // The allowed values in words: "between 1 and 64", "greater than 0".
 std::string requirement(const Rule& rule) {
   if (!rule.requirement.empty()) return std::string(rule.requirement);
+  if (rule.kind == Kind::kSigned) return fmt::format("between {} and {}", rule.low, rule.high);
   if (rule.max != kNoLimit) {
     return fmt::format("between {} and {}", exact_text(rule.kind, rule.min),
                        exact_text(rule.kind, rule.max));
@@ -467,14 +624,50 @@ bool allowed(const Rule& rule, std::uint64_t n) {
   return n >= rule.min && n <= rule.max && (!rule.accept || rule.accept(n));
 }
 
-// "\"a\", \"b\" or \"c\""
-std::string choice_list(const std::vector<std::string>& choices) {
+// "\"a\", \"b\" or \"c\"", and the alternative in words after them when there is one.
+std::string choice_list(const std::vector<std::string>& choices,
+                        std::string_view alternative = {}) {
+  std::vector<std::string> words;
+  for (const std::string& choice : choices) {
+    words.push_back(fmt::format("\"{}\"", choice));
+  }
+  if (!alternative.empty()) words.emplace_back(alternative);
   std::string out;
-  for (std::size_t i = 0; i < choices.size(); ++i) {
-    if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
-    out += fmt::format("\"{}\"", choices[i]);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
   }
   return out;
+}
+
+// What a string key accepts: its choices, or what `requirement` says.
+std::string expected_text(const Rule& rule) {
+  if (rule.alternative) return choice_list(rule.choices(), rule.requirement);
+  if (!rule.requirement.empty()) return std::string(rule.requirement);
+  return choice_list(rule.choices());
+}
+
+// "integers", "durations": the elements of an array or a table of names.
+std::string_view plural_noun(Kind kind) {
+  switch (kind) {
+    case Kind::kInteger:
+    case Kind::kSigned:
+      return "integers";
+    case Kind::kBool:
+      return "booleans";
+    case Kind::kString:
+      return "strings";
+    case Kind::kDuration:
+      return "durations";
+    case Kind::kSize:
+      return "sizes";
+    case Kind::kFrequency:
+      return "frequencies";
+    case Kind::kBandwidth:
+      return "bandwidths";
+    default:
+      return "rotation speeds";
+  }
 }
 
 // ===========================================================================
@@ -637,12 +830,34 @@ void merge(toml::table& into, toml::table& from) {
 // ===========================================================================
 // The loader
 
+using KeySet = std::set<std::string, std::less<>>;
+
 // A table being read: for messages, and for the dotted paths the checks across keys use.
 struct Scope {
   std::string path;                    // prefix of its keys' paths: "" or "machine.disk."
   std::string header;                  // "[machine.disk]", "[[process]]"; empty at the top level
   std::function<std::string()> owner;  // "thread 'reader' of process 'app'"
+  // An entry of a [[...]] array: its keys whose value is wrong, for the checks
+  // that look at several keys of one entry (dotted paths are shared by all entries).
+  KeySet* failed = nullptr;
   std::string where() const { return header.empty() ? "at the top level" : "in " + header; }
+};
+
+// A program in the workload: whose it is, for resolving the names its steps use.
+struct ProgramSite {
+  enum Owner { kThread, kCoroutine, kPoolItem };
+  std::size_t process;
+  Owner owner;
+  std::size_t index;  // in the process's threads, coroutines or pools
+};
+
+// A spawn step, checked once every program is resolved: each target starts once.
+struct SpawnStep {
+  Ref target;
+  std::size_t process;  // whose thread, when the target is a thread
+  bool repeated;        // inside a repeat block
+  Diagnostic where;
+  std::string name;
 };
 
 class Loader {
@@ -652,6 +867,9 @@ class Loader {
 
   void read_processes(const toml::array& entries, Draft& draft, const Scope& scope);
   void read_threads(const toml::array& entries, ProcessSpec& process, const Scope& scope);
+  void read_coroutines(const toml::array& entries, ProcessSpec& process, const Scope& scope);
+  void read_pools(const toml::array& entries, ProcessSpec& process, const Scope& scope);
+  void read_queues(const toml::array& entries, Draft& draft, const Scope& scope);
 
  private:
   Diagnostic at(const toml::source_region& region) const;
@@ -685,8 +903,19 @@ class Loader {
   Spec* start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope);
   void check_unique(const toml::table& table, const std::string& name,
                     std::map<std::string, int>& seen, std::string_view what, std::string_view rule);
+  void check_member_names(const toml::table& process, const std::string& owner);
+  void check_affinity(const toml::table& thread, const KeySet& failed);
+  void check_pool_sizes(const toml::table& pool, const PoolSpec& spec, const KeySet& failed);
+  bool link_conditions(const toml::node* conditions, SyncObjects& objects, std::string_view owner);
 
   bool read_value(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
+  bool read_one(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
+  bool read_array_value(const toml::node& node, std::string_view key, const Rule& rule,
+                        Value& value);
+  bool read_named_value(const toml::node& node, std::string_view key, const Rule& rule,
+                        Value& value);
+  bool read_bool(const toml::node& node, std::string_view key, Value& value);
+  bool read_signed(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_integer(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_string(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
   bool read_quantity(const toml::node& node, std::string_view key, const Rule& rule, Value& value);
@@ -699,45 +928,111 @@ class Loader {
   void check_image_files();
   std::string beside_scenario(const std::string& path) const;
   void check_quantum();
+  void check_policy_library();
+  void check_mlfq();
+  void check_cfs();
+  void link_shared_conditions(const toml::table& root);
+  void finish_kernel();
   void check_programs();
   std::uint64_t disk_capacity() const;
   void check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity);
+
+  void link_programs();
+  void link_program(Program& program, const ProgramSite& site, std::vector<SpawnStep>& spawns);
+  bool check_placement(const Op& op, const ProgramSite& site);
+  void link_step(Op& op, const ProgramSite& site, bool repeated, std::vector<SpawnStep>& spawns);
+  void link_thread_or_process(Op& op, const ProgramSite& site, bool repeated,
+                              std::vector<SpawnStep>& spawns);
+  bool check_self_reference(const Op& op, const ProgramSite& site);
+  void link_object(Op& op, const ProgramSite& site, RefKind kind);
+  void link_queue(Op& op);
+  void link_member(Op& op, const ProgramSite& site, RefKind kind);
+  void check_spawns(std::vector<SpawnStep>& spawns);
+  void unknown_name(const Op& op, std::string_view what, std::string_view in,
+                    const std::vector<std::string_view>& candidates, std::string_view declare);
 
   std::string source_;
   std::vector<Origin> origins_;  // [0] is the file
   std::vector<Diagnostic> errors_;
   std::map<std::string, Diagnostic, std::less<>> where_;  // dotted key -> its value's position
   std::set<std::string, std::less<>> bad_;                // dotted keys whose value is wrong
+  std::vector<KeySet> process_failed_;  // Scope::failed of each [[process]], in Workload order
   Draft draft_;
 };
 
 // The tables that hold [[...]] arrays name Loader's readers, so they come after it.
 const Field<ThreadSpec> kThreadFields[] = {
-    {"name",
-     {.kind = Kind::kString,
-      .accept_text = &is_thread_name,
-      .requirement = "a non-empty name made of letters, digits, '_', '-' and '.'",
-      .required = true},
-     [](ThreadSpec& t, Value& v) { t.name = v.text; }},
+    {"name", required(kName), [](ThreadSpec& t, Value& v) { t.name = v.text; }},
     {"start", duration("0ms"),
      [](ThreadSpec& t, Value& v) { t.start = static_cast<Ns>(v.number); }},
     {"program",
      {.kind = Kind::kProgram, .required = true},
      [](ThreadSpec& t, Value& v) { t.program = std::move(v.program); }},
+    {"count", integer(1, 100'000),
+     [](ThreadSpec& t, Value& v) { t.count = static_cast<std::uint32_t>(v.number); }},
+    {"daemon", boolean(), [](ThreadSpec& t, Value& v) { t.daemon = v.number != 0; }},
+    {"priority", signed_integer(-1000, 1000),
+     [](ThreadSpec& t, Value& v) { t.priority = static_cast<int>(v.integer); }},
+    {"nice", signed_integer(-20, 19),
+     [](ThreadSpec& t, Value& v) { t.nice = static_cast<int>(v.integer); }},
+    {"tickets", integer(1, 1'000'000),
+     [](ThreadSpec& t, Value& v) { t.tickets = static_cast<std::uint32_t>(v.number); }},
+    {"expected", positive_duration("100ms"),
+     [](ThreadSpec& t, Value& v) { t.expected = static_cast<Ns>(v.number); }},
+    // Core indexes up to 63 fit the mask; Loader::check_affinity compares them with `cores`.
+    {"affinity", array_of(integer(0, 63), true, true),
+     [](ThreadSpec& t, Value& v) {
+       for (const Value& core : v.items) {
+         t.affinity |= std::uint64_t{1} << core.number;
+       }
+     }},
+};
+
+const Field<CoroutineSpec> kCoroutineFields[] = {
+    {"name", required(kName), [](CoroutineSpec& c, Value& v) { c.name = v.text; }},
+    {"program",
+     {.kind = Kind::kProgram, .required = true},
+     [](CoroutineSpec& c, Value& v) { c.program = std::move(v.program); }},
+};
+
+const Field<PoolSpec> kPoolFields[] = {
+    {"name", required(kName), [](PoolSpec& p, Value& v) { p.name = v.text; }},
+    {"kind", choice(&pool_kinds),
+     [](PoolSpec& p, Value& v) { p.kind = static_cast<PoolKind>(v.number); }},
+    {"workers", integer(1, 10'000),
+     [](PoolSpec& p, Value& v) { p.workers = static_cast<std::uint32_t>(v.number); }},
+    // Process pools only (Loader::check_pool_sizes): what crosses the pipe.
+    {"send", size("256B", 0, kTiB), [](PoolSpec& p, Value& v) { p.send_bytes = v.number; }},
+    {"result", size("256B", 0, kTiB), [](PoolSpec& p, Value& v) { p.result_bytes = v.number; }},
+    {"program",
+     {.kind = Kind::kProgram, .required = true},
+     [](PoolSpec& p, Value& v) { p.item = std::move(v.program); }},
 };
 
 const Field<ProcessSpec> kProcessFields[] = {
-    {"name",
-     {.kind = Kind::kString,
-      .accept_text = &is_non_empty,
-      .requirement = "a non-empty string",
-      .required = true},
-     [](ProcessSpec& p, Value& v) { p.name = v.text; }},
+    {"name", required(kName), [](ProcessSpec& p, Value& v) { p.name = v.text; }},
+    {"runtime", choice(&runtimes),
+     [](ProcessSpec& p, Value& v) { p.runtime = static_cast<Runtime>(v.number); }},
+    {"count", integer(1, 100'000),
+     [](ProcessSpec& p, Value& v) { p.count = static_cast<std::uint32_t>(v.number); }},
+    {"locks", kLocks, &store_locks<ProcessSpec>},
+    {"semaphores", kSemaphores, &store_semaphores<ProcessSpec>},
+    {"conditions", kConditions},
+    {"variables", kVariables, &store_variables<ProcessSpec>},
     {.key = "thread",
      .rule = {.kind = Kind::kTableArray,
               .required = true,
               .if_missing = "{} has no threads: add at least one [[process.thread]]"},
      .read_entries = &Loader::read_threads},
+    {.key = "coroutine",
+     .rule = {.kind = Kind::kTableArray},
+     .read_entries = &Loader::read_coroutines},
+    {.key = "pool", .rule = {.kind = Kind::kTableArray}, .read_entries = &Loader::read_pools},
+};
+
+const Field<QueueSpec> kQueueFields[] = {
+    {"name", required(kName), [](QueueSpec& q, Value& v) { q.name = v.text; }},
+    {"capacity", size("64KiB", 1, kTiB), [](QueueSpec& q, Value& v) { q.capacity = v.number; }},
 };
 
 const Field<Draft> kRootFields[] = {
@@ -746,11 +1041,13 @@ const Field<Draft> kRootFields[] = {
     table("machine", kMachineFields),
     table("kernel", kKernelFields),
     table("limits", kLimitsFields),
+    table("shared", kSharedFields),
     {.key = "process",
      .rule = {.kind = Kind::kTableArray,
               .required = true,
               .if_missing = "no processes: add at least one [[process]] with a [[process.thread]]"},
      .read_entries = &Loader::read_processes},
+    {.key = "queue", .rule = {.kind = Kind::kTableArray}, .read_entries = &Loader::read_queues},
 };
 
 template <typename T>
@@ -790,6 +1087,9 @@ const std::vector<std::pair<std::string, std::vector<std::string_view>>>& all_ta
     list_tables<Draft>(kRootFields, "", out);
     list_tables<ProcessSpec>(kProcessFields, "[[process]]", out);
     list_tables<ThreadSpec>(kThreadFields, "[[process.thread]]", out);
+    list_tables<CoroutineSpec>(kCoroutineFields, "[[process.coroutine]]", out);
+    list_tables<PoolSpec>(kPoolFields, "[[process.pool]]", out);
+    list_tables<QueueSpec>(kQueueFields, "[[queue]]", out);
     return out;
   }();
   return tables;
@@ -834,7 +1134,13 @@ LoadResult Loader::run(const std::vector<std::string>& overrides) {
     check_server();
     check_image_files();
     check_quantum();
+    check_policy_library();
+    check_mlfq();
+    check_cfs();
+    link_shared_conditions(*parsed.table);
+    link_programs();
     check_programs();
+    finish_kernel();
   }
 
   // File positions first, then overrides in order; within each, by line and column.
@@ -912,8 +1218,9 @@ void Loader::apply_override(toml::table& root, std::string_view text, int index)
                              text.substr(0, equals)));
     return;
   }
-  if (doc->contains("process")) {
-    error(start, "--set cannot reach inside [[process]] arrays");
+  for (std::string_view array : {"process", "queue"}) {
+    if (!doc->contains(array)) continue;
+    error(start, fmt::format("--set cannot reach inside [[{}]] arrays", array));
     return;
   }
   merge(root, *doc);
@@ -967,6 +1274,7 @@ void Loader::read_field(const toml::node& node, const Field<T>& field, T& target
   Value value;
   if (!read_value(node, field.key, field.rule, value)) {
     bad_.insert(path);
+    if (scope.failed) scope.failed->emplace(field.key);
   } else if (field.store) {
     field.store(target, value);
   }
@@ -1058,29 +1366,189 @@ void Loader::check_unique(const toml::table& table, const std::string& name,
 void Loader::read_processes(const toml::array& entries, Draft& draft, const Scope& scope) {
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    ProcessSpec* process = start_entry(entries[i], draft.s.processes, scope);
+    ProcessSpec* process = start_entry(entries[i], draft.s.workload.processes, scope);
     if (!process) continue;
+    KeySet& failed = process_failed_.emplace_back();
     const Scope inner{scope.path, scope.header,
-                      [process, i] { return label("process", process->name, i); }};
-    read_table<ProcessSpec>(*entries[i].as_table(), kProcessFields, *process, inner);
-    check_unique(*entries[i].as_table(), process->name, seen,
-                 fmt::format("process name '{}'", process->name), "process names must be unique");
+                      [process, i] { return label("process", process->name, i); }, &failed};
+    const toml::table& table = *entries[i].as_table();
+    read_table<ProcessSpec>(table, kProcessFields, *process, inner);
+    check_unique(table, process->name, seen, fmt::format("process name '{}'", process->name),
+                 "process names must be unique");
+    check_member_names(table, inner.owner());
+    // A condition left out for an unknown lock is not reported again where programs use it.
+    if (!failed.contains("locks") && !failed.contains("conditions") &&
+        !link_conditions(table.get("conditions"), process->objects, inner.owner())) {
+      failed.emplace("conditions");
+    }
   }
 }
 
 void Loader::read_threads(const toml::array& entries, ProcessSpec& process, const Scope& scope) {
-  std::map<std::string, int> seen;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     ThreadSpec* thread = start_entry(entries[i], process.threads, scope);
     if (!thread) continue;
-    const Scope inner{scope.path, scope.header, [thread, i, parent = scope.owner] {
+    KeySet failed;
+    const Scope inner{scope.path, scope.header,
+                      [thread, i, parent = scope.owner] {
                         return label("thread", thread->name, i) + " of " + parent();
-                      }};
+                      },
+                      &failed};
     read_table<ThreadSpec>(*entries[i].as_table(), kThreadFields, *thread, inner);
-    check_unique(*entries[i].as_table(), thread->name, seen,
-                 fmt::format("thread name '{}' in {}", thread->name, scope.owner()),
-                 "thread names must be unique within a process");
+    check_affinity(*entries[i].as_table(), failed);
   }
+}
+
+void Loader::read_coroutines(const toml::array& entries, ProcessSpec& process, const Scope& scope) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CoroutineSpec* coroutine = start_entry(entries[i], process.coroutines, scope);
+    if (!coroutine) continue;
+    const Scope inner{scope.path, scope.header, [coroutine, i, parent = scope.owner] {
+                        return label("coroutine", coroutine->name, i) + " of " + parent();
+                      }};
+    read_table<CoroutineSpec>(*entries[i].as_table(), kCoroutineFields, *coroutine, inner);
+  }
+}
+
+void Loader::read_pools(const toml::array& entries, ProcessSpec& process, const Scope& scope) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    PoolSpec* pool = start_entry(entries[i], process.pools, scope);
+    if (!pool) continue;
+    KeySet failed;
+    const Scope inner{scope.path, scope.header,
+                      [pool, i, parent = scope.owner] {
+                        return label("pool", pool->name, i) + " of " + parent();
+                      },
+                      &failed};
+    read_table<PoolSpec>(*entries[i].as_table(), kPoolFields, *pool, inner);
+    check_pool_sizes(*entries[i].as_table(), *pool, failed);
+  }
+}
+
+void Loader::read_queues(const toml::array& entries, Draft& draft, const Scope& scope) {
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    QueueSpec* queue = start_entry(entries[i], draft.s.workload.queues, scope);
+    if (!queue) continue;
+    const Scope inner{scope.path, scope.header,
+                      [queue, i] { return label("queue", queue->name, i); }};
+    read_table<QueueSpec>(*entries[i].as_table(), kQueueFields, *queue, inner);
+    check_unique(*entries[i].as_table(), queue->name, seen,
+                 fmt::format("queue name '{}'", queue->name), "queue names must be unique");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Checks within one entry
+
+// A thread, coroutine or pool of a process: its name and where the name is written.
+struct Member {
+  std::string_view kind;  // "thread"
+  std::string name;
+  Diagnostic where;
+};
+
+// Programs name threads, coroutines and pools alike (spawn, gather, map), so
+// the three share one namespace within their process.
+void Loader::check_member_names(const toml::table& process, const std::string& owner) {
+  std::vector<Member> members;
+  for (std::string_view kind : {"thread", "coroutine", "pool"}) {
+    const toml::array* entries = process.get_as<toml::array>(kind);
+    for (std::size_t i = 0; entries && i < entries->size(); ++i) {
+      const toml::table* entry = (*entries)[i].as_table();
+      const toml::node* name = entry ? entry->get("name") : nullptr;
+      if (name && name->is_string() && !name->as_string()->get().empty())
+        members.push_back({kind, name->as_string()->get(), at(*name)});
+    }
+  }
+  std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+  });
+  std::map<std::string_view, const Member*> seen;
+  for (const Member& member : members) {
+    const auto [it, inserted] = seen.emplace(member.name, &member);
+    if (inserted) continue;
+    const Member& first = *it->second;
+    if (first.kind == member.kind) {
+      error(member.where,
+            fmt::format("duplicate {0} name '{1}' in {2} (first used on line {3}): {0} names must "
+                        "be unique within a process",
+                        member.kind, member.name, owner, first.where.line));
+    } else {
+      error(member.where,
+            fmt::format("{} name '{}' in {} is already the name of a {} (line {}): threads, "
+                        "coroutines and pools of a process need different names",
+                        member.kind, member.name, owner, first.kind, first.where.line));
+    }
+  }
+}
+
+// The affinity rule allows cores 0..63; the machine may have fewer. [machine]
+// is read before [[process]] (kRootFields order), so `cores` is known here.
+void Loader::check_affinity(const toml::table& thread, const KeySet& failed) {
+  const toml::array* cores = thread.get_as<toml::array>("affinity");
+  if (!cores || failed.contains("affinity") || bad({kCoresKey})) return;
+  const int count = draft_.s.machine.cores;
+  for (const toml::node& core : *cores) {
+    const std::int64_t index = core.value_or<std::int64_t>(0);
+    if (index < count) continue;
+    error(at(core), fmt::format("'affinity' lists core {}, but the machine has {} core{} "
+                                "(numbered from 0): see [machine] cores",
+                                index, count, count == 1 ? "" : "s"));
+  }
+}
+
+// A thread pool's work items share the caller's memory; only a process pool
+// pickles arguments and results through a pipe.
+void Loader::check_pool_sizes(const toml::table& pool, const PoolSpec& spec, const KeySet& failed) {
+  if (spec.kind != PoolKind::kThread || failed.contains("kind")) return;
+  for (std::string_view key : {"send", "result"}) {
+    const toml::node* node = pool.get(key);
+    if (!node) continue;
+    const toml::key& name = pool.find(key)->first;
+    error(name.source().begin.line > 0 ? at(name.source()) : at(*node),
+          fmt::format("'{}' is only for process pools (kind = \"process\"): a thread pool's work "
+                      "items share memory with their caller, nothing is sent",
+                      key));
+  }
+}
+
+// Each condition pairs with a mutex of the same SyncObjects: the one `wait`
+// releases. False when a condition names an unknown lock (reported).
+bool Loader::link_conditions(const toml::node* conditions, SyncObjects& objects,
+                             std::string_view owner) {
+  const toml::table* table = conditions ? conditions->as_table() : nullptr;
+  if (!table) return true;
+  std::vector<std::pair<std::string, const toml::node*>> entries;
+  for (auto&& [key, node] : *table) {
+    entries.emplace_back(std::string(key.str()), &node);
+  }
+  std::stable_sort(entries.begin(), entries.end(), [this](const auto& a, const auto& b) {
+    const Diagnostic da = at(*a.second), db = at(*b.second);
+    return std::tie(da.line, da.column) < std::tie(db.line, db.column);
+  });
+  bool ok = true;
+  for (const auto& [name, node] : entries) {
+    const std::string lock = node->value_or(std::string());
+    const auto it = std::find(objects.locks.begin(), objects.locks.end(), lock);
+    if (it != objects.locks.end()) {
+      objects.conditions.push_back({name, static_cast<std::uint32_t>(it - objects.locks.begin())});
+      continue;
+    }
+    ok = false;
+    std::string message =
+        fmt::format("unknown lock '{}' for condition '{}' in {}", lock, name, owner);
+    if (const auto suggestion = closest_match(lock, objects.locks)) {
+      message += fmt::format(": did you mean '{}'?", *suggestion);
+    } else {
+      message += fmt::format(
+          " (a condition's lock is one of the locks declared next to it: "
+          "locks = [\"{}\"])",
+          lock);
+    }
+    error(at(*node), message);
+  }
+  return ok;
 }
 
 // ---------------------------------------------------------------------------
@@ -1088,9 +1556,25 @@ void Loader::read_threads(const toml::array& entries, ProcessSpec& process, cons
 
 bool Loader::read_value(const toml::node& node, std::string_view key, const Rule& rule,
                         Value& value) {
+  switch (rule.form) {
+    case Form::kArray:
+      return read_array_value(node, key, rule, value);
+    case Form::kNamed:
+      return read_named_value(node, key, rule, value);
+    default:
+      return read_one(node, key, rule, value);
+  }
+}
+
+bool Loader::read_one(const toml::node& node, std::string_view key, const Rule& rule,
+                      Value& value) {
   switch (rule.kind) {
     case Kind::kInteger:
       return read_integer(node, key, rule, value);
+    case Kind::kSigned:
+      return read_signed(node, key, rule, value);
+    case Kind::kBool:
+      return read_bool(node, key, value);
     case Kind::kString:
       return read_string(node, key, rule, value);
     case Kind::kProgram:
@@ -1098,6 +1582,98 @@ bool Loader::read_value(const toml::node& node, std::string_view key, const Rule
     default:
       return read_quantity(node, key, rule, value);
   }
+}
+
+// Every element is read (and reported) even after a bad one.
+bool Loader::read_array_value(const toml::node& node, std::string_view key, const Rule& rule,
+                              Value& value) {
+  const toml::array* array = node.as_array();
+  if (!array) {
+    return fail(node, fmt::format("'{}' must be an array of {}, got {}", key,
+                                  plural_noun(rule.kind), type_name(node)));
+  }
+  if (rule.non_empty && array->empty())
+    return fail(node, fmt::format("'{}' must not be empty", key));
+  bool ok = true;
+  for (const toml::node& element : *array) {
+    Value item;
+    if (!read_one(element, key, rule, item)) {
+      ok = false;
+      continue;
+    }
+    const auto same = [&item](const Value& other) {
+      return other.number == item.number && other.text == item.text;
+    };
+    if (rule.distinct && std::any_of(value.items.begin(), value.items.end(), same)) {
+      ok = fail(element, fmt::format("'{}' lists {} twice", key,
+                                     rule.kind == Kind::kString ? "'" + item.text + "'"
+                                                                : std::to_string(item.number)));
+      continue;
+    }
+    value.items.push_back(std::move(item));
+  }
+  return ok;
+}
+
+// A table of names to values: semaphores = { slots = 2 }. Elements are kept
+// in file order (toml++ orders a table's keys by name).
+bool Loader::read_named_value(const toml::node& node, std::string_view key, const Rule& rule,
+                              Value& value) {
+  const toml::table* table = node.as_table();
+  if (!table) {
+    return fail(node, fmt::format("'{}' must be a table of names to {}, like {{ NAME = ... }}, "
+                                  "got {}",
+                                  key, plural_noun(rule.kind), type_name(node)));
+  }
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [name, element] : *table) {
+    entries.emplace_back(&name, &element);
+  }
+  std::stable_sort(entries.begin(), entries.end(), [this](const auto& a, const auto& b) {
+    const Diagnostic da = at(*a.second), db = at(*b.second);
+    return std::tie(da.line, da.column) < std::tie(db.line, db.column);
+  });
+  bool ok = true;
+  for (const auto& [name, element] : entries) {
+    const std::string text(name->str());
+    if (!is_name(text)) {
+      error(name->source().begin.line > 0 ? at(name->source()) : at(*element),
+            fmt::format("'{}': '{}' is not a name: use letters, digits, '_', '-' and '.'", key,
+                        text));
+      ok = false;
+      continue;
+    }
+    Value item;
+    if (!read_one(*element, fmt::format("{}.{}", key, text), rule, item)) {
+      ok = false;
+      continue;
+    }
+    value.names.push_back(text);
+    value.items.push_back(std::move(item));
+  }
+  return ok;
+}
+
+bool Loader::read_bool(const toml::node& node, std::string_view key, Value& value) {
+  const toml::value<bool>* flag = node.as_boolean();
+  if (!flag)
+    return fail(node, fmt::format("'{}' must be true or false, got {}", key, type_name(node)));
+  value.number = flag->get() ? 1 : 0;
+  return true;
+}
+
+bool Loader::read_signed(const toml::node& node, std::string_view key, const Rule& rule,
+                         Value& value) {
+  const toml::value<std::int64_t>* integer = node.as_integer();
+  if (!integer) {
+    return fail(node, fmt::format("'{}' must be an integer, got {}", key, type_name(node)));
+  }
+  const std::int64_t n = integer->get();
+  if (n < rule.low || n > rule.high) {
+    return fail(node, fmt::format("'{}' must be {}, got {}", key, requirement(rule), n));
+  }
+  value.integer = n;
+  return true;
 }
 
 bool Loader::read_integer(const toml::node& node, std::string_view key, const Rule& rule,
@@ -1118,8 +1694,7 @@ bool Loader::read_string(const toml::node& node, std::string_view key, const Rul
                          Value& value) {
   const toml::value<std::string>* string = node.as_string();
   if (!string) {
-    const std::string expected =
-        rule.choices ? "the string " + choice_list(rule.choices()) : "a string";
+    const std::string expected = rule.choices ? "the string " + expected_text(rule) : "a string";
     return fail(node, fmt::format("'{}' must be {}, got {}", key, expected, type_name(node)));
   }
   value.text = string->get();
@@ -1133,9 +1708,12 @@ bool Loader::read_string(const toml::node& node, std::string_view key, const Rul
     value.number = static_cast<std::uint64_t>(it - choices.begin());
     return true;
   }
-  const std::string expected =
-      rule.requirement.empty() ? choice_list(choices) : std::string(rule.requirement);
-  std::string message = fmt::format("'{}' must be {}, got '{}'", key, expected, value.text);
+  if (rule.alternative && rule.alternative(value.text)) {
+    value.number = choices.size();
+    return true;
+  }
+  std::string message =
+      fmt::format("'{}' must be {}, got '{}'", key, expected_text(rule), value.text);
   const auto suggestion = closest_match(value.text, choices);
   if (suggestion && choices.size() > 1) {
     message += fmt::format("; did you mean \"{}\"?", *suggestion);
@@ -1314,6 +1892,75 @@ void Loader::check_quantum() {
   }
 }
 
+// A policy library must be there now, not half-way into a run; it is loaded
+// (and its code run) only by `iosim run`.
+void Loader::check_policy_library() {
+  std::string& policy = draft_.s.kernel.policy;
+  if (bad({kPolicyKey}) || !is_policy_library(policy)) return;
+  policy = beside_scenario(policy);
+  if (!std::ifstream(policy))
+    error(at_key(kPolicyKey),
+          fmt::format("cannot read the policy library '{}': {}", policy, std::strerror(errno)));
+}
+
+void Loader::check_mlfq() {
+  if (bad({kLevelsKey, kQuantaKey})) return;
+  const MlfqParams& mlfq = draft_.s.kernel.policy_params.mlfq;
+  const std::size_t levels = static_cast<std::size_t>(mlfq.levels);
+  if (mlfq.quanta.size() == levels) return;
+  if (where_.count(kQuantaKey)) {
+    error(at_key(kQuantaKey),
+          fmt::format("'quanta' has {} duration{} but 'levels' is {}: give one quantum per level",
+                      mlfq.quanta.size(), mlfq.quanta.size() == 1 ? "" : "s", levels));
+  } else {
+    std::vector<std::string> quanta;
+    for (Ns quantum : mlfq.quanta) {
+      quanta.push_back(exact_text(Kind::kDuration, static_cast<std::uint64_t>(quantum)));
+    }
+    error(at_key(kLevelsKey),
+          fmt::format("'levels' is {} but the default 'quanta' ({}) has {}: set 'quanta' with one "
+                      "duration per level",
+                      levels, fmt::join(quanta, ", "), quanta.size()));
+  }
+}
+
+// A slice is at least min_granularity and at most the latency it divides.
+void Loader::check_cfs() {
+  if (bad({kLatencyKey, kMinGranularityKey})) return;
+  const CfsParams& cfs = draft_.s.kernel.policy_params.cfs;
+  if (cfs.min_granularity <= cfs.latency) return;
+  const std::string min =
+      exact_text(Kind::kDuration, static_cast<std::uint64_t>(cfs.min_granularity));
+  const std::string latency = exact_text(Kind::kDuration, static_cast<std::uint64_t>(cfs.latency));
+  if (where_.count(kMinGranularityKey)) {
+    error(
+        at_key(kMinGranularityKey),
+        fmt::format("'min_granularity' ({}) must not be longer than 'latency' ({})", min, latency));
+  } else {
+    error(at_key(kLatencyKey),
+          fmt::format("'latency' ({}) is shorter than the default 'min_granularity' ({}): set a "
+                      "shorter min_granularity",
+                      latency, min));
+  }
+}
+
+void Loader::link_shared_conditions(const toml::table& root) {
+  if (bad({"shared.locks", "shared.conditions"})) return;
+  const toml::table* shared = root.get_as<toml::table>("shared");
+  if (shared && !link_conditions(shared->get("conditions"), draft_.s.workload.shared, "[shared]")) {
+    bad_.emplace("shared.conditions");
+  }
+}
+
+// What the kernel and the policies are told that other keys already say.
+void Loader::finish_kernel() {
+  Scenario& s = draft_.s;
+  s.kernel.policy_params.quantum = s.kernel.quantum;
+  s.kernel.policy_params.cores = s.machine.cores;
+  s.kernel.policy_params.seed = s.seed;
+  s.kernel.memory.capacity = s.machine.ram_bytes;
+}
+
 void Loader::check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity) {
   const std::string_view verb = op.kind == OpKind::kRead    ? "read"
                                 : op.kind == OpKind::kWrite ? "write"
@@ -1344,39 +1991,368 @@ std::uint64_t Loader::disk_capacity() const {
   return saturating_mul(saturating_mul(hdd.cylinders, hdd.heads), hdd.sectors_per_track);
 }
 
-// Disk bounds and RAM: each thread gets a buffer as large as its largest
-// transfer (whole sectors, page-aligned), above the kernel's reserved MiB.
+// Calls f(program, site) for every program of the workload: threads',
+// coroutines' and pools' work items, process by process.
+template <typename F>
+void for_each_program(Workload& workload, F f) {
+  for (std::size_t p = 0; p < workload.processes.size(); ++p) {
+    ProcessSpec& process = workload.processes[p];
+    for (std::size_t i = 0; i < process.threads.size(); ++i)
+      f(process.threads[i].program, ProgramSite{p, ProgramSite::kThread, i});
+    for (std::size_t i = 0; i < process.coroutines.size(); ++i)
+      f(process.coroutines[i].program, ProgramSite{p, ProgramSite::kCoroutine, i});
+    for (std::size_t i = 0; i < process.pools.size(); ++i)
+      f(process.pools[i].item, ProgramSite{p, ProgramSite::kPoolItem, i});
+  }
+}
+
+// Each transfer on its own: on the disk, within RAM, within the network
+// card's limit. Whether everything fits in memory at once is the kernel's
+// business at run time (it accounts memory and reports exhaustion).
 void Loader::check_programs() {
   if (bad({kCylindersKey, kHeadsKey, kSectorsPerTrackKey, kSectorSizeKey, kPageSizeKey, kRamKey}))
     return;
   const std::uint64_t capacity = disk_capacity();
   const std::uint32_t sector_bytes = draft_.s.machine.disk.sector_bytes();
-  const std::uint64_t ram = draft_.s.machine.ram_bytes;
-  std::uint64_t buffers = 0;
-  bool too_large = false;
-  for (const ProcessSpec& process : draft_.s.processes) {
-    for (const ThreadSpec& thread : process.threads) {
-      for (const Op& op : thread.program.ops) {
-        if (op.kind == OpKind::kFetch && op.bytes > draft_.s.machine.nic.max_transfer &&
-            !bad({kNicMaxTransferKey})) {
-          error({source_, op.line, op.column, {}},
-                fmt::format("fetch of {} is larger than the network card's max_transfer ({})",
-                            exact_text(Kind::kSize, op.bytes),
-                            exact_text(Kind::kSize, draft_.s.machine.nic.max_transfer)));
-        }
-        if (transfer_bytes(op, sector_bytes) == 0) continue;
-        check_transfer(op, round_up(op.bytes, sector_bytes) / sector_bytes, capacity);
-        too_large = too_large || op.bytes > ram;
+  const std::uint64_t nic_max = draft_.s.machine.nic.max_transfer;
+  for_each_program(draft_.s.workload, [&](const Program& program, const ProgramSite&) {
+    for (const Op& op : program.ops) {
+      if (op.kind == OpKind::kFetch && op.bytes > nic_max && !bad({kNicMaxTransferKey})) {
+        error({source_, op.line, op.column, {}},
+              fmt::format("fetch of {} is larger than the network card's max_transfer ({})",
+                          exact_text(Kind::kSize, op.bytes), exact_text(Kind::kSize, nic_max)));
       }
-      buffers = saturating_add(buffers, io_buffer_bytes(thread.program, sector_bytes));
+      if (transfer_bytes(op, sector_bytes) == 0) continue;
+      check_transfer(op, round_up(op.bytes, sector_bytes) / sector_bytes, capacity);
     }
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Names in programs: each named step gets the Ref of what it names, and
+// steps are checked against the kind of program they are in.
+
+template <typename T>
+std::string_view name_of(const T& spec) {
+  return spec.name;
+}
+std::string_view name_of(const std::string& name) {
+  return name;
+}
+std::string_view name_of(std::string_view name) {
+  return name;
+}
+
+template <typename T>
+std::optional<std::uint32_t> find_named(const std::vector<T>& specs, std::string_view name) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (name_of(specs[i]) == name) return static_cast<std::uint32_t>(i);
   }
-  if (too_large || buffers <= ram - kKernelReserved) return;
-  error(at_key(kRamKey),
-        fmt::format("'ram' ({}) is too small: the threads' buffers need {} (each thread's "
-                    "largest read or write, in whole sectors, rounded up to 4KiB) and the kernel "
-                    "reserves 1MiB",
-                    exact_text(Kind::kSize, ram), exact_text(Kind::kSize, buffers)));
+  return std::nullopt;
+}
+
+template <typename T>
+void add_names(const std::vector<T>& specs, std::vector<std::string_view>& names) {
+  for (const T& spec : specs) {
+    names.push_back(name_of(spec));
+  }
+}
+
+std::string_view statement_of(const Op& op) {
+  switch (op.kind) {
+    case OpKind::kSpawn:
+      return "spawn";
+    case OpKind::kMap:
+      return "map";
+    case OpKind::kGather:
+      return op.await ? "await" : "gather";
+    case OpKind::kCreateTask:
+      return "create_task";
+    default:
+      return "await";
+  }
+}
+
+bool awaits(const Op& op) {
+  return op.await || op.kind == OpKind::kAwaitTask || op.kind == OpKind::kRunInExecutor;
+}
+
+void Loader::link_programs() {
+  std::vector<SpawnStep> spawns;
+  for_each_program(draft_.s.workload, [&](Program& program, const ProgramSite& site) {
+    link_program(program, site, spawns);
+  });
+  check_spawns(spawns);
+}
+
+void Loader::link_program(Program& program, const ProgramSite& site,
+                          std::vector<SpawnStep>& spawns) {
+  int depth = 0;  // of repeat blocks
+  for (Op& op : program.ops) {
+    if (op.kind == OpKind::kRepeatBegin) ++depth;
+    if (op.kind == OpKind::kRepeatEnd) --depth;
+    if (check_placement(op, site)) link_step(op, site, depth > 0, spawns);
+  }
+}
+
+// Only a coroutine runs on an event loop, so only it can await; a pool's
+// work item runs on a worker, which neither waits for pools nor runs a loop.
+bool Loader::check_placement(const Op& op, const ProgramSite& site) {
+  const Diagnostic where{source_, op.line, op.column, {}};
+  if ((awaits(op) || op.kind == OpKind::kCreateTask) && site.owner != ProgramSite::kCoroutine) {
+    error(where, fmt::format("'{}' is only allowed inside a coroutine ([[process.coroutine]]); a "
+                             "thread runs coroutines with 'gather NAME N'",
+                             statement_of(op)));
+    return false;
+  }
+  if ((op.kind == OpKind::kMap || op.kind == OpKind::kGather) &&
+      site.owner == ProgramSite::kPoolItem) {
+    const PoolSpec& pool = draft_.s.workload.processes[site.process].pools[site.index];
+    error(where, fmt::format("'{}' is not allowed in the work item of pool '{}': a pool worker "
+                             "runs plain code, not pools or event loops",
+                             statement_of(op), pool.name));
+    return false;
+  }
+  return true;
+}
+
+void Loader::link_step(Op& op, const ProgramSite& site, bool repeated,
+                       std::vector<SpawnStep>& spawns) {
+  switch (op.kind) {
+    case OpKind::kSpawn:
+    case OpKind::kJoin:
+      return link_thread_or_process(op, site, repeated, spawns);
+    case OpKind::kLock:
+    case OpKind::kUnlock:
+      return link_object(op, site, RefKind::kLock);
+    case OpKind::kAcquire:
+    case OpKind::kRelease:
+      return link_object(op, site, RefKind::kSemaphore);
+    case OpKind::kWait:
+    case OpKind::kNotify:
+    case OpKind::kNotifyAll:
+      return link_object(op, site, RefKind::kCondition);
+    case OpKind::kAdd:
+      return link_object(op, site, RefKind::kVariable);
+    case OpKind::kSend:
+    case OpKind::kRecv:
+      return link_queue(op);
+    case OpKind::kMap:
+    case OpKind::kRunInExecutor:
+      return link_member(op, site, RefKind::kPool);
+    case OpKind::kGather:
+    case OpKind::kCreateTask:
+    case OpKind::kAwaitTask:
+      return link_member(op, site, RefKind::kCoroutine);
+    default:
+      return;
+  }
+}
+
+// "unknown lock 'mx' in process 'app': did you mean 'm'?", or how to declare it.
+void Loader::unknown_name(const Op& op, std::string_view what, std::string_view in,
+                          const std::vector<std::string_view>& candidates,
+                          std::string_view declare) {
+  std::string message = fmt::format("unknown {} '{}'{}", what, op.name, in);
+  if (const auto suggestion = closest_match(op.name, candidates)) {
+    message += fmt::format(": did you mean '{}'?", *suggestion);
+  } else {
+    message += fmt::format(" (declare it: {})", declare);
+  }
+  error({source_, op.line, op.column, {}}, message);
+}
+
+// spawn and join name a thread of the same process or a process.
+void Loader::link_thread_or_process(Op& op, const ProgramSite& site, bool repeated,
+                                    std::vector<SpawnStep>& spawns) {
+  const std::vector<ProcessSpec>& processes = draft_.s.workload.processes;
+  const ProcessSpec& own = processes[site.process];
+  const auto thread = find_named(own.threads, op.name);
+  const auto process = find_named(processes, op.name);
+  const Diagnostic where{source_, op.line, op.column, {}};
+  if (thread && process) {
+    error(where, fmt::format("'{}' is both a thread of process '{}' and a process: rename one",
+                             op.name, own.name));
+    return;
+  }
+  if (!thread && !process) {
+    std::vector<std::string_view> names;
+    add_names(own.threads, names);
+    add_names(processes, names);
+    unknown_name(op, "thread or process", fmt::format(" in process '{}'", own.name), names,
+                 fmt::format("[[process.thread]] or [[process]] with name = \"{}\"", op.name));
+    return;
+  }
+  op.ref = thread ? Ref{RefKind::kThread, false, *thread} : Ref{RefKind::kProcess, false, *process};
+  if (!check_self_reference(op, site) || op.kind != OpKind::kSpawn) return;
+  if (thread && *thread == 0) {
+    error(where, fmt::format("cannot spawn '{}': it is the main thread of process '{}' (its first "
+                             "[[process.thread]]), which starts with its process",
+                             op.name, own.name));
+    return;
+  }
+  spawns.push_back({op.ref, site.process, repeated, where, op.name});
+}
+
+// A thread cannot start itself or the process it runs in (they are running),
+// nor wait for either to end (it would wait forever).
+bool Loader::check_self_reference(const Op& op, const ProgramSite& site) {
+  const std::string_view verb = op.kind == OpKind::kSpawn ? "spawn" : "join";
+  const Diagnostic where{source_, op.line, op.column, {}};
+  const bool own_process = op.ref.kind == RefKind::kProcess && op.ref.index == site.process;
+  const bool itself = op.ref.kind == RefKind::kThread && site.owner == ProgramSite::kThread &&
+                      op.ref.index == site.index;
+  if (own_process) {
+    error(where,
+          fmt::format("cannot {} '{}': it is the process this program runs in", verb, op.name));
+  } else if (itself) {
+    error(where, fmt::format("thread '{}' cannot {} itself", op.name, verb));
+  }
+  return !own_process && !itself;
+}
+
+struct ObjectWords {
+  std::string_view what;     // "lock"
+  std::string_view declare;  // how to declare one named {0}
+};
+
+ObjectWords object_words(RefKind kind) {
+  switch (kind) {
+    case RefKind::kLock:
+      return {"lock", "locks = [\"{}\"]"};
+    case RefKind::kSemaphore:
+      return {"semaphore", "semaphores = {{ {} = 1 }}"};
+    case RefKind::kCondition:
+      return {"condition", "conditions = {{ {} = \"LOCK\" }}"};
+    default:
+      return {"variable", "variables = {{ {} = 0 }}"};
+  }
+}
+
+// The keys that declare objects of `kind`, for skipping names whose declaration had an error.
+std::string_view object_key(RefKind kind) {
+  switch (kind) {
+    case RefKind::kLock:
+      return "locks";
+    case RefKind::kSemaphore:
+      return "semaphores";
+    case RefKind::kCondition:
+      return "conditions";
+    default:
+      return "variables";
+  }
+}
+
+std::vector<std::string_view> object_names(const SyncObjects& objects, RefKind kind) {
+  std::vector<std::string_view> names;
+  switch (kind) {
+    case RefKind::kLock:
+      add_names(objects.locks, names);
+      break;
+    case RefKind::kSemaphore:
+      add_names(objects.semaphores, names);
+      break;
+    case RefKind::kCondition:
+      add_names(objects.conditions, names);
+      break;
+    default:
+      add_names(objects.variables, names);
+      break;
+  }
+  return names;
+}
+
+// The process's own objects first, then the shared-memory segment's.
+void Loader::link_object(Op& op, const ProgramSite& site, RefKind kind) {
+  const ProcessSpec& process = draft_.s.workload.processes[site.process];
+  const SyncObjects& shared = draft_.s.workload.shared;
+  const std::vector<std::string_view> own = object_names(process.objects, kind);
+  const std::vector<std::string_view> common = object_names(shared, kind);
+  if (const auto index = find_named(own, op.name)) {
+    op.ref = {kind, false, *index};
+    return;
+  }
+  if (const auto index = find_named(common, op.name)) {
+    op.ref = {kind, true, *index};
+    return;
+  }
+  // An object whose declaration had an error has been reported already.
+  const std::string_view key = object_key(kind);
+  const std::string shared_key = fmt::format("shared.{}", key);
+  if (process_failed_[site.process].contains(key) || bad({shared_key})) return;
+  std::vector<std::string_view> names = own;
+  names.insert(names.end(), common.begin(), common.end());
+  const ObjectWords words = object_words(kind);
+  unknown_name(op, words.what, fmt::format(" in process '{}'", process.name), names,
+               fmt::format(fmt::runtime(words.declare), op.name) + " in [[process]] or [shared]");
+}
+
+// Queues are scenario-wide: any process may send to or receive from any queue.
+void Loader::link_queue(Op& op) {
+  const std::vector<QueueSpec>& queues = draft_.s.workload.queues;
+  const auto index = find_named(queues, op.name);
+  if (!index) {
+    std::vector<std::string_view> names;
+    add_names(queues, names);
+    unknown_name(op, "queue", "", names, fmt::format("[[queue]] with name = \"{}\"", op.name));
+    return;
+  }
+  op.ref = {RefKind::kQueue, false, *index};
+  const QueueSpec& queue = queues[*index];
+  if (op.kind == OpKind::kSend && op.bytes > queue.capacity) {
+    error({source_, op.line, op.column, {}},
+          fmt::format("send of {} is larger than queue '{}' (capacity {}): a message must fit in "
+                      "the queue",
+                      exact_text(Kind::kSize, op.bytes), queue.name,
+                      exact_text(Kind::kSize, queue.capacity)));
+  }
+}
+
+// Pools and coroutines belong to the process whose programs use them.
+void Loader::link_member(Op& op, const ProgramSite& site, RefKind kind) {
+  const ProcessSpec& process = draft_.s.workload.processes[site.process];
+  const bool pool = kind == RefKind::kPool;
+  const auto index =
+      pool ? find_named(process.pools, op.name) : find_named(process.coroutines, op.name);
+  if (index) {
+    op.ref = {kind, false, *index};
+    return;
+  }
+  std::vector<std::string_view> names;
+  if (pool) {
+    add_names(process.pools, names);
+  } else {
+    add_names(process.coroutines, names);
+  }
+  unknown_name(
+      op, pool ? "pool" : "coroutine", fmt::format(" in process '{}'", process.name), names,
+      fmt::format("[[process.{}]] with name = \"{}\"", pool ? "pool" : "coroutine", op.name));
+}
+
+// A thread or process starts once: one spawn step, outside any loop. The
+// later step (in file order) is the one reported.
+void Loader::check_spawns(std::vector<SpawnStep>& spawns) {
+  std::stable_sort(spawns.begin(), spawns.end(), [](const SpawnStep& a, const SpawnStep& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+  });
+  std::map<std::tuple<RefKind, std::size_t, std::uint32_t>, int> first_line;
+  for (const SpawnStep& spawn : spawns) {
+    const std::size_t owner = spawn.target.kind == RefKind::kThread ? spawn.process : 0;
+    const auto [it, inserted] = first_line.emplace(
+        std::tuple(spawn.target.kind, owner, spawn.target.index), spawn.where.line);
+    std::vector<ProcessSpec>& processes = draft_.s.workload.processes;
+    if (spawn.target.kind == RefKind::kThread) {
+      processes[spawn.process].threads[spawn.target.index].spawned = true;
+    } else {
+      processes[spawn.target.index].spawned = true;
+    }
+    if (inserted && !spawn.repeated) continue;
+    const std::string where =
+        inserted ? "inside a repeat block" : fmt::format("also on line {}", it->second);
+    error(spawn.where, fmt::format("'{}' is spawned more than once ({}): a thread or process "
+                                   "starts once; give it count = N for several",
+                                   spawn.name, where));
+  }
 }
 
 }  // namespace

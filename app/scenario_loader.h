@@ -1,7 +1,8 @@
 // Reads a scenario (TOML) into a validated Scenario, or explains every
 // problem with its position: "FILE:LINE:COL: error: what is wrong, what was
 // expected". Command-line overrides (--set KEY=VALUE) are applied before
-// validation and checked exactly like the file.
+// validation and checked exactly like the file. Every name a program uses
+// (a thread, a lock, a queue...) is resolved to its Op::ref, and checked.
 #pragma once
 
 #include <optional>

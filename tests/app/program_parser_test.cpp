@@ -1,8 +1,12 @@
 #include "app/program_parser.h"
 
+#include <cstdint>
+#include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace iosim {
@@ -173,10 +177,12 @@ TEST(ParseProgramErrors, SuggestsTheLowerCaseKeyword) {
   EXPECT_EQ(only_error("Yield").message, "unknown statement 'Yield': did you mean 'yield'?");
 }
 
-TEST(ParseProgramErrors, ListsTheKeywordsWhenNothingIsClose) {
+TEST(ParseProgramErrors, ListsTheKeywordsByGroupWhenNothingIsClose) {
   EXPECT_EQ(only_error("jump 5").message,
-            "unknown statement 'jump' (expected compute, read, write, sleep, fetch, yield, exit "
-            "or repeat)");
+            "unknown statement 'jump' (expected compute, read, write, sleep, fetch, yield, exit, "
+            "repeat, print; threads: spawn, join; locks: lock, unlock; semaphores: acquire, "
+            "release; conditions: wait, notify, notify_all; variables: add; queues: send, recv; "
+            "pools: map; coroutines: gather, create_task, await)");
 }
 
 // --- arguments -----------------------------------------------------------------------
@@ -283,7 +289,8 @@ TEST(ParseProgramErrors, ReportsJunkAfterACompleteStatement) {
 
 TEST(ParseProgramErrors, QuotesTheWholeStatementBeforeTheJunk) {
   EXPECT_EQ(only_error("compute 5ms now").message,
-            "unexpected 'now' after 'compute 5ms': expected the end of the statement or 'mem=P%'");
+            "unexpected 'now' after 'compute 5ms': expected the end of the statement, 'mem=P%' or "
+            "'nogil'");
 }
 
 TEST(ParseProgramErrors, MentionsAtLbaForJunkAfterATransfer) {
@@ -459,6 +466,450 @@ TEST(ParseProgramFetch, FetchNeedsAResponseSizeAndSendASize) {
   ParsedProgram bad_send = parse_program("fetch 1KiB send lots");
   ASSERT_EQ(bad_send.errors.size(), 1u);
   EXPECT_EQ(bad_send.errors[0].column, 17);
+}
+
+}  // namespace
+}  // namespace iosim
+
+namespace iosim {
+namespace {
+
+// The one op of a one-statement program that must be valid.
+Op only_op(std::string_view text) {
+  const std::vector<Op> ops = ops_of(text);
+  EXPECT_EQ(ops.size(), 1u) << "for program: " << text;
+  return ops.empty() ? Op{} : ops.front();
+}
+
+// --- compute ... nogil -------------------------------------------------------------
+
+TEST(ParseProgramNogil, MarksAComputeThatReleasesTheGil) {
+  EXPECT_TRUE(only_op("compute 2ms nogil").nogil);
+  EXPECT_FALSE(only_op("compute 2ms").nogil) << "holding the GIL is the default";
+}
+
+TEST(ParseProgramNogil, TakesNogilAndMemInEitherOrder) {
+  const std::vector<Op> ops =
+      ops_of("compute 2ms mem=40% nogil\ncompute 1000 cycles nogil mem=10%");
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_TRUE(ops[0].nogil);
+  EXPECT_DOUBLE_EQ(ops[0].mem_share, 0.40);
+  EXPECT_EQ(ops[0].duration, 2'000'000);
+  EXPECT_TRUE(ops[1].nogil);
+  EXPECT_DOUBLE_EQ(ops[1].mem_share, 0.10);
+  EXPECT_EQ(ops[1].cycles, 1000u);
+}
+
+TEST(ParseProgramNogil, HintsAtTheOptionsNotGivenYet) {
+  EXPECT_EQ(only_error("compute 5ms nogil now").message,
+            "unexpected 'now' after 'compute 5ms nogil': expected the end of the statement or "
+            "'mem=P%'");
+  EXPECT_EQ(only_error("compute 5ms mem=4% now").message,
+            "unexpected 'now' after 'compute 5ms mem=4%': expected the end of the statement or "
+            "'nogil'");
+  EXPECT_EQ(only_error("compute 5ms mem=4% nogil now").message,
+            "unexpected 'now' after 'compute 5ms mem=4% nogil': expected the end of the statement");
+}
+
+TEST(ParseProgramNogil, RejectsNogilTwice) {
+  const ProgramError e = only_error("compute 5ms nogil nogil");
+  EXPECT_EQ(e.column, 19);
+  EXPECT_EQ(e.message,
+            "unexpected 'nogil' after 'compute 5ms nogil': expected the end of the statement or "
+            "'mem=P%'");
+}
+
+TEST(ParseProgramNogil, SuggestsNogilForATypo) {
+  const ProgramError e = only_error("compute 5ms nogl");
+  EXPECT_EQ(e.column, 13);
+  EXPECT_EQ(e.message, "unexpected 'nogl' after 'compute 5ms': did you mean 'nogil'?");
+}
+
+// --- print -------------------------------------------------------------------------
+
+TEST(ParseProgramPrint, JoinsTheWordsWithSingleSpaces) {
+  const Op op = only_op("  print   loaded\tthe   file  ");
+  EXPECT_EQ(op.kind, OpKind::kPrint);
+  EXPECT_EQ(op.text, "loaded the file");
+  EXPECT_EQ(op.column, 3);
+}
+
+TEST(ParseProgramPrint, StopsAtACommentAndAtASemicolon) {
+  const std::vector<Op> ops = ops_of("print done # not printed\nprint a;yield\n");
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0].text, "done");
+  EXPECT_EQ(ops[1].text, "a");
+  EXPECT_EQ(ops[2].kind, OpKind::kYield);
+}
+
+TEST(ParseProgramPrint, EndsAtTheCloseBraceOfASingleLineRepeat) {
+  const std::vector<Op> ops = ops_of("repeat 2 { print tick }");
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[1].kind, OpKind::kPrint);
+  EXPECT_EQ(ops[1].text, "tick");
+  EXPECT_EQ(ops[2].kind, OpKind::kRepeatEnd);
+}
+
+TEST(ParseProgramPrint, NeedsSomeText) {
+  const ProgramError e = only_error("print\nyield");
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.column, 6);
+  EXPECT_EQ(e.message, "expected the text to print after 'print', like 'print loaded the file'");
+  EXPECT_EQ(only_error("print # a comment is not text").column, 6);
+}
+
+TEST(ParseProgramPrint, RejectsBracesInTheTextOnce) {
+  // One error: the braces are skipped as text, not opened as a block.
+  const ProgramError e = only_error("print value {x}\nyield");
+  EXPECT_EQ(e.column, 13);
+  EXPECT_EQ(e.message,
+            "unexpected '{' after 'print value': '{' and '}' cannot be part of the text");
+  EXPECT_EQ(only_error("repeat 2 { print {x} y }").column, 18)
+      << "the last '}' still closes the repeat block";
+}
+
+// --- statements naming one thing ----------------------------------------------------
+
+struct NamedCase {
+  std::string_view text;
+  OpKind kind;
+  std::string_view name;
+};
+
+TEST(ParseProgramNames, ParsesEveryStatementThatNamesOneThing) {
+  const NamedCase cases[] = {
+      {"spawn worker", OpKind::kSpawn, "worker"},
+      {"join worker", OpKind::kJoin, "worker"},
+      {"lock m", OpKind::kLock, "m"},
+      {"unlock m", OpKind::kUnlock, "m"},
+      {"acquire slots", OpKind::kAcquire, "slots"},
+      {"release slots", OpKind::kRelease, "slots"},
+      {"wait ready", OpKind::kWait, "ready"},
+      {"notify ready", OpKind::kNotify, "ready"},
+      {"notify_all ready", OpKind::kNotifyAll, "ready"},
+      {"recv jobs", OpKind::kRecv, "jobs"},
+      {"create_task download", OpKind::kCreateTask, "download"},
+  };
+  for (const NamedCase& c : cases) {
+    const Op op = only_op(c.text);
+    EXPECT_EQ(op.kind, c.kind) << c.text;
+    EXPECT_EQ(op.name, c.name) << c.text;
+    EXPECT_EQ(op.ref.kind, RefKind::kNone)
+        << c.text << ": the loader resolves names, not the parser";
+  }
+}
+
+TEST(ParseProgramNames, AcceptsLettersDigitsUnderscoresDashesAndDots) {
+  EXPECT_EQ(only_op("lock _io.lock-2").name, "_io.lock-2");
+  EXPECT_EQ(only_op("join Worker9").name, "Worker9");
+}
+
+TEST(ParseProgramNames, ReportsAMissingName) {
+  const ProgramError e = only_error("lock\n");
+  EXPECT_EQ(e.column, 5);
+  EXPECT_EQ(e.message, "expected a name like 'm' after 'lock'");
+  EXPECT_EQ(only_error("spawn; yield").message, "expected a name like 'worker' after 'spawn'");
+  EXPECT_EQ(only_error("notify_all").message, "expected a name like 'ready' after 'notify_all'");
+}
+
+TEST(ParseProgramNames, RejectsANameWithABracket) {
+  const ProgramError e = only_error("spawn worker[0]");
+  EXPECT_EQ(e.column, 7);
+  EXPECT_EQ(e.message,
+            "expected a name like 'worker' after 'spawn', got 'worker[0]': a name is letters, "
+            "digits, '_', '-' and '.', starting with a letter or '_'");
+}
+
+TEST(ParseProgramNames, RejectsANameStartingWithADigitInEveryNamingStatement) {
+  for (std::string_view text :
+       {"spawn 2x", "join 2x", "lock 2x", "unlock 2x", "acquire 2x", "release 2x", "wait 2x",
+        "notify 2x", "notify_all 2x", "recv 2x", "create_task 2x", "add 2x", "send 2x 1KiB",
+        "map 2x 3", "gather 2x", "await run_in_executor 2x"}) {
+    const ProgramError e = only_error(text);
+    EXPECT_EQ(e.column, static_cast<int>(text.find("2x")) + 1) << text;
+    EXPECT_CONTAINS(e.message, "got '2x': a name is letters");
+  }
+}
+
+TEST(ParseProgramNames, RejectsJunkAfterTheName) {
+  EXPECT_EQ(only_error("unlock m now").message,
+            "unexpected 'now' after 'unlock m': expected the end of the statement");
+}
+
+// --- add -----------------------------------------------------------------------------
+
+TEST(ParseProgramAdd, AddsOneByDefault) {
+  const Op op = only_op("add counter");
+  EXPECT_EQ(op.kind, OpKind::kAdd);
+  EXPECT_EQ(op.name, "counter");
+  EXPECT_EQ(op.amount, 1);
+  EXPECT_FALSE(op.atomic);
+}
+
+TEST(ParseProgramAdd, TakesASignedAmountAndAtomic) {
+  const Op op = only_op("add counter -1 atomic");
+  EXPECT_EQ(op.amount, -1);
+  EXPECT_TRUE(op.atomic);
+  EXPECT_EQ(only_op("add counter 1_000").amount, 1000);
+  EXPECT_EQ(only_op("add counter +5").amount, 5);
+  EXPECT_TRUE(only_op("add counter atomic").atomic);
+  EXPECT_EQ(only_op("add counter atomic").amount, 1);
+}
+
+TEST(ParseProgramAdd, AcceptsTheWholeInt64Range) {
+  EXPECT_EQ(only_op("add c -9223372036854775808").amount, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(only_op("add c 9223372036854775807").amount, std::numeric_limits<std::int64_t>::max());
+}
+
+TEST(ParseProgramAdd, RejectsAmountsOutsideInt64) {
+  for (std::string_view amount :
+       {"9223372036854775808", "-9223372036854775809", "99999999999999999999"}) {
+    const ProgramError e = only_error(fmt::format("add c {}", amount));
+    EXPECT_EQ(e.column, 7) << amount;
+    EXPECT_EQ(e.message, fmt::format("amount '{}' is out of range: expected a whole number from "
+                                     "-9223372036854775808 to 9223372036854775807",
+                                     amount));
+  }
+}
+
+TEST(ParseProgramAdd, RejectsAnAmountThatIsNotAWholeNumber) {
+  const ProgramError e = only_error("add counter 1.5");
+  EXPECT_EQ(e.column, 13);
+  EXPECT_EQ(e.message, "'1.5' is not an amount: expected a whole number like 5 or -1");
+  EXPECT_EQ(only_error("add counter -").message,
+            "'-' is not an amount: expected a whole number like 5 or -1");
+}
+
+TEST(ParseProgramAdd, HintsAtTheAmountAndAtomic) {
+  EXPECT_EQ(only_error("add counter twice").message,
+            "unexpected 'twice' after 'add counter': expected the end of the statement, an amount "
+            "like '5' or 'atomic'");
+  EXPECT_EQ(only_error("add counter 2 twice").message,
+            "unexpected 'twice' after 'add counter 2': expected the end of the statement or "
+            "'atomic'");
+  EXPECT_EQ(only_error("add counter atomic 5").message,
+            "unexpected '5' after 'add counter atomic': expected the end of the statement (an "
+            "amount goes before 'atomic', like 'add counter 5 atomic')");
+}
+
+TEST(ParseProgramAdd, SuggestsAtomicForATypo) {
+  const ProgramError e = only_error("add counter 1 atomc");
+  EXPECT_EQ(e.column, 15);
+  EXPECT_EQ(e.message, "unexpected 'atomc' after 'add counter 1': did you mean 'atomic'?");
+}
+
+TEST(ParseProgramAdd, ReportsAMissingName) {
+  EXPECT_EQ(only_error("add").message, "expected a name like 'counter' after 'add'");
+}
+
+// --- send, map, gather -----------------------------------------------------------------
+
+TEST(ParseProgramQueues, SendTakesAQueueAndAMessageSize) {
+  const Op op = only_op("send jobs 4KiB");
+  EXPECT_EQ(op.kind, OpKind::kSend);
+  EXPECT_EQ(op.name, "jobs");
+  EXPECT_EQ(op.bytes, 4096u);
+}
+
+TEST(ParseProgramQueues, SendNeedsASizeAfterTheName) {
+  const ProgramError missing = only_error("send jobs\n");
+  EXPECT_EQ(missing.column, 10);
+  EXPECT_EQ(missing.message, "expected a size like '64KiB' after 'send jobs'");
+  EXPECT_EQ(only_error("send jobs 0B").message, "send needs a size > 0, got '0B'");
+  EXPECT_EQ(only_error("send jobs lots").message,
+            "expected a size like '64KiB' after 'send jobs', got 'lots'");
+}
+
+TEST(ParseProgramQueues, SendWithoutANameSaysWhatANameIs) {
+  EXPECT_EQ(only_error("send 4KiB").message,
+            "expected a name like 'jobs' after 'send', got '4KiB': a name is letters, digits, "
+            "'_', '-' and '.', starting with a letter or '_'");
+}
+
+TEST(ParseProgramPools, MapTakesAPoolAndAWorkItemCount) {
+  const Op op = only_op("map pool 1_000");
+  EXPECT_EQ(op.kind, OpKind::kMap);
+  EXPECT_EQ(op.name, "pool");
+  EXPECT_EQ(op.count, 1000u);
+}
+
+TEST(ParseProgramPools, MapNeedsAPositiveWholeCount) {
+  const ProgramError missing = only_error("map pool");
+  EXPECT_EQ(missing.column, 9);
+  EXPECT_EQ(missing.message, "expected a work item count after 'map pool', like 'map pool 10'");
+  const ProgramError zero = only_error("map pool 0");
+  EXPECT_EQ(zero.column, 10);
+  EXPECT_EQ(zero.message, "map needs a work item count > 0, got '0'");
+  EXPECT_EQ(only_error("map pool many").message,
+            "'many' is not a work item count: expected a whole number like 100");
+}
+
+TEST(ParseProgramCoroutines, GatherRunsOneInstanceByDefault) {
+  const Op one = only_op("gather download");
+  EXPECT_EQ(one.kind, OpKind::kGather);
+  EXPECT_EQ(one.name, "download");
+  EXPECT_EQ(one.count, 1u);
+  EXPECT_FALSE(one.await);
+  EXPECT_EQ(only_op("gather download 10").count, 10u);
+}
+
+TEST(ParseProgramCoroutines, GatherRejectsZeroAndJunk) {
+  const ProgramError zero = only_error("gather download 0");
+  EXPECT_EQ(zero.column, 17);
+  EXPECT_EQ(zero.message, "gather needs a task count > 0, got '0'");
+  EXPECT_EQ(only_error("gather download all").message,
+            "unexpected 'all' after 'gather download': expected the end of the statement or a "
+            "task count like '10'");
+}
+
+// --- await ---------------------------------------------------------------------------
+
+TEST(ParseProgramAwait, AwaitedIoIsTheSameOpMarkedAwait) {
+  const std::vector<Op> ops = ops_of(
+      "await sleep 5ms\n"
+      "  await read 4KiB at lba 8\n"
+      "await write 1KiB\n"
+      "await fetch 64KiB send 1KiB\n");
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[0].kind, OpKind::kSleep);
+  EXPECT_EQ(ops[0].duration, 5'000'000);
+  EXPECT_EQ(ops[1].kind, OpKind::kRead);
+  EXPECT_EQ(ops[1].bytes, 4096u);
+  EXPECT_EQ(ops[1].lba, 8u);
+  EXPECT_EQ(ops[1].line, 2);
+  EXPECT_EQ(ops[1].column, 3) << "an awaited step is positioned at its 'await'";
+  EXPECT_EQ(ops[2].kind, OpKind::kWrite);
+  EXPECT_FALSE(ops[2].lba.has_value());
+  EXPECT_EQ(ops[3].kind, OpKind::kFetch);
+  EXPECT_EQ(ops[3].bytes, 65'536u);
+  EXPECT_EQ(ops[3].send_bytes, 1024u);
+  for (const Op& op : ops)
+    EXPECT_TRUE(op.await) << "op on line " << op.line;
+}
+
+TEST(ParseProgramAwait, IoWithoutAwaitIsNotAwaited) {
+  for (const Op& op : ops_of("sleep 5ms; read 4KiB; write 4KiB; fetch 1KiB")) {
+    EXPECT_FALSE(op.await) << "op at column " << op.column;
+  }
+}
+
+TEST(ParseProgramAwait, AwaitGatherIsAPlainGather) {
+  const Op op = only_op("await gather download 3");
+  EXPECT_EQ(op.kind, OpKind::kGather);
+  EXPECT_EQ(op.name, "download");
+  EXPECT_EQ(op.count, 3u);
+  EXPECT_FALSE(op.await);
+  EXPECT_EQ(op.column, 1);
+}
+
+TEST(ParseProgramAwait, RunInExecutorNamesAPool) {
+  const Op op = only_op("await run_in_executor pool");
+  EXPECT_EQ(op.kind, OpKind::kRunInExecutor);
+  EXPECT_EQ(op.name, "pool");
+  EXPECT_EQ(only_error("await run_in_executor").message,
+            "expected a name like 'pool' after 'await run_in_executor'");
+}
+
+TEST(ParseProgramAwait, AnyOtherNameIsACoroutine) {
+  const Op op = only_op("await download");
+  EXPECT_EQ(op.kind, OpKind::kAwaitTask);
+  EXPECT_EQ(op.name, "download");
+}
+
+TEST(ParseProgramAwait, NeedsSomethingToWaitFor) {
+  const ProgramError e = only_error("await\n");
+  EXPECT_EQ(e.column, 6);
+  EXPECT_EQ(e.message,
+            "'await' needs something to wait for: sleep, read, write, fetch, gather, "
+            "run_in_executor or a coroutine name");
+}
+
+TEST(ParseProgramAwait, RejectsStatementsThatCannotBeAwaited) {
+  for (std::string_view word : {"compute", "yield", "exit", "print", "lock", "await"}) {
+    const ProgramError e = only_error(fmt::format("await {} x", word));
+    EXPECT_EQ(e.column, 7) << word;
+    EXPECT_EQ(e.message, fmt::format("'await' needs something to wait for: sleep, read, write, "
+                                     "fetch, gather, run_in_executor or a coroutine name, got '{}'",
+                                     word));
+  }
+}
+
+TEST(ParseProgramAwait, RejectsAWordThatIsNotAName) {
+  EXPECT_EQ(only_error("await 5ms").message,
+            "'await' needs something to wait for: sleep, read, write, fetch, gather, "
+            "run_in_executor or a coroutine name, got '5ms'");
+}
+
+TEST(ParseProgramAwait, SuggestsTheAwaitableForATypoFollowedByArguments) {
+  const ProgramError e = only_error("await slep 5ms");
+  EXPECT_EQ(e.column, 7);
+  EXPECT_EQ(e.message, "unknown 'await slep': did you mean 'await sleep'?");
+}
+
+TEST(ParseProgramAwait, ReportsArgumentErrorsAfterTheWholeAwait) {
+  const ProgramError e = only_error("await sleep");
+  EXPECT_EQ(e.column, 12);
+  EXPECT_EQ(e.message, "expected a duration like '5ms' after 'await sleep'");
+  EXPECT_EQ(only_error("await read 4KiB lba 1").message,
+            "unexpected 'lba' after 'await read 4KiB': expected the end of the statement or 'at "
+            "lba N'");
+  EXPECT_EQ(only_error("await download now").message,
+            "unexpected 'now' after 'await download': expected the end of the statement");
+}
+
+// --- keywords -------------------------------------------------------------------------
+
+TEST(ParseProgramKeywords, SuggestsTheNewStatementsForTypos) {
+  EXPECT_EQ(only_error("lok m").message, "unknown statement 'lok': did you mean 'lock'?");
+  EXPECT_EQ(only_error("notfy_all c").message,
+            "unknown statement 'notfy_all': did you mean 'notify_all'?");
+  EXPECT_EQ(only_error("awiat download").message,
+            "unknown statement 'awiat': did you mean 'await'?");
+  EXPECT_EQ(only_error("Spawn w").message, "unknown statement 'Spawn': did you mean 'spawn'?");
+  EXPECT_EQ(only_error("prnt hi").message, "unknown statement 'prnt': did you mean 'print'?");
+}
+
+TEST(ParseProgramKeywords, RunInExecutorNeedsAwait) {
+  EXPECT_EQ(only_error("run_in_executor pool").message,
+            "unknown statement 'run_in_executor': did you mean 'await run_in_executor'?");
+}
+
+TEST(ParseProgramKeywords, SuggestsSendForATypoInAFetch) {
+  EXPECT_EQ(only_error("fetch 1KiB sned 4KiB").message,
+            "unexpected 'sned' after 'fetch 1KiB': did you mean 'send'?");
+}
+
+// --- a whole program ------------------------------------------------------------------
+
+TEST(ParseProgram, FlattensAProgramMixingTheNewStatements) {
+  const std::vector<Op> ops = ops_of(
+      "spawn worker\n"
+      "repeat 3 {\n"
+      "  lock m; add counter; unlock m\n"
+      "  send jobs 1KiB\n"
+      "}\n"
+      "join worker  # wait for it\n"
+      "print all done\n");
+  const OpKind expected[] = {OpKind::kSpawn,     OpKind::kRepeatBegin, OpKind::kLock,
+                             OpKind::kAdd,       OpKind::kUnlock,      OpKind::kSend,
+                             OpKind::kRepeatEnd, OpKind::kJoin,        OpKind::kPrint};
+  ASSERT_EQ(ops.size(), std::size(expected));
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    EXPECT_EQ(ops[i].kind, expected[i]) << "op " << i;
+  }
+  EXPECT_EQ(ops[1].jump, 6u);
+  EXPECT_EQ(ops[3].line, 3);
+  EXPECT_EQ(ops[3].column, 11);
+  EXPECT_EQ(ops[8].text, "all done");
+}
+
+TEST(ParseProgramErrors, CollectsErrorsFromNewStatementsInOrder) {
+  const ParsedProgram parsed = parse_program("lock\nawait\nmap pool 0\n");
+  ASSERT_EQ(parsed.errors.size(), 3u);
+  EXPECT_EQ(parsed.errors[0].line, 1);
+  EXPECT_EQ(parsed.errors[1].line, 2);
+  EXPECT_EQ(parsed.errors[2].line, 3);
+  EXPECT_EQ(parsed.errors[2].column, 10);
 }
 
 }  // namespace
