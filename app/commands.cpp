@@ -101,7 +101,7 @@ GtkwNames trace_names(Platform& platform) {
   n.threads = {"-"};  // the core's thread signal is id + 1, 0 for none
   for (const auto& t : platform.kernel().threads()) {
     if (n.threads.size() <= t->id + 1) n.threads.resize(t->id + 2);
-    n.threads[t->id + 1] = t->process + "/" + t->name;
+    n.threads[t->id + 1] = t->process->name + "/" + t->name;
   }
   return n;
 }
@@ -120,6 +120,23 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
                  "them; the report is partial\n",
                  units::format_duration(now_ns()).c_str());
     return kExitStalled;
+  }
+  if (status == "policy_fault") {
+    const PolicyFault& f = platform.kernel().fault();
+    std::fprintf(stderr, "iosim: policy fault at %s on core %d: %s; the report is partial\n",
+                 units::format_duration(f.time).c_str(), f.core, f.message.c_str());
+    return kExitPolicyFault;
+  }
+  if (status == "out_of_memory") {
+    const MemoryFailure& f = platform.kernel().memory().failures().back();
+    std::fprintf(stderr,
+                 "iosim: out of memory at %s: %s needs %s but %s of %s are in use; the report is "
+                 "partial (set [kernel.memory] on_exhausted = \"continue\" to skip what does not "
+                 "fit)\n",
+                 units::format_duration(f.time).c_str(), f.what.c_str(),
+                 units::format_size(f.requested).c_str(), units::format_size(f.in_use).c_str(),
+                 units::format_size(f.capacity).c_str());
+    return kExitLimit;
   }
   return kExitOk;
 }

@@ -18,7 +18,8 @@ enum ExitStatus : int {
   kExitInternal = 1,
   kExitBadInput = 2,
   kExitLimit = 3,
-  kExitStalled = 4
+  kExitStalled = 4,      // every thread waits and nothing can wake them (a deadlock)
+  kExitPolicyFault = 5,  // the scheduling policy made an invalid decision
 };
 
 struct RunOptions {

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "kernel/policy_registry.h"
+#include "kernel/policies/policy_registry.h"
 
 namespace iosim {
 
@@ -52,25 +52,39 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
 
   wire_interrupts();
 
-  auto policy = make_builtin_policy(scenario_.kernel.policy, scenario_.kernel.quantum);
-  if (!policy)
-    throw std::runtime_error(fmt::format("unknown policy '{}'", scenario_.kernel.policy));
   KernelConfig kc;
   kc.mode = scenario_.kernel.mode;
   kc.timer = scenario_.kernel.timer;
   kc.tick = scenario_.kernel.tick;
   kc.io = scenario_.kernel.io;
   kc.costs = scenario_.kernel.costs;
+  kc.memory = scenario_.kernel.memory;
+  kc.memory.capacity = scenario_.machine.ram_bytes;
+  kc.gil_switch_interval = scenario_.kernel.gil_switch_interval;
   kc.map = device_map();
   kc.seed = scenario_.seed;
   kc.routing = scenario_.machine.irq_routing;
   kc.priority = scenario_.machine.irq_priority;
   kc.trigger = scenario_.machine.irq_trigger;
   kc.record_schedule = record_schedule;
-  kernel_ = std::make_unique<Kernel>(kc, std::move(policy), *cpu_, *ram_);
-  kernel_->on_all_done([] { sc_core::sc_stop(); });
+  kernel_ = std::make_unique<Kernel>(kc, make_policy(), *cpu_, *ram_);
+  kernel_->on_finish([] { sc_core::sc_stop(); });
   cpu_->load(*kernel_);
-  load_threads();
+  kernel_->load(scenario_.workload);
+}
+
+// A built-in policy by name, or a policy library (a path ending in ".so").
+std::unique_ptr<sched::Policy> Platform::make_policy() const {
+  const KernelSpec& k = scenario_.kernel;
+  PolicyParams params = k.policy_params;
+  params.quantum = k.quantum;
+  params.cores = cores_;
+  params.seed = scenario_.seed;
+  if (k.policy.size() > 3 && k.policy.ends_with(".so"))
+    return load_policy_library(k.policy, sched::Config{k.quantum, cores_, 0, scenario_.seed});
+  auto policy = make_builtin_policy(k.policy, params);
+  if (!policy) throw std::runtime_error(fmt::format("unknown policy '{}'", k.policy));
+  return policy;
 }
 
 Platform::~Platform() = default;
@@ -124,12 +138,6 @@ DeviceMap Platform::device_map() const {
   map.disk_max_sectors = scenario_.machine.disk.max_sectors;
   map.disk_sectors = disk_->capacity_sectors();
   return map;
-}
-
-void Platform::load_threads() {
-  for (const ProcessSpec& p : scenario_.processes)
-    for (const ThreadSpec& t : p.threads)
-      kernel_->add_thread(t.name, p.name, t.program, t.start);
 }
 
 std::vector<Probe*> Platform::probes() {

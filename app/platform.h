@@ -70,7 +70,7 @@ class Platform {
 
   DeviceMap device_map() const;
   void wire_interrupts();
-  void load_threads();
+  std::unique_ptr<sched::Policy> make_policy() const;
 
   Scenario scenario_;  // owns the programs the kernel's threads point into
   int cores_;

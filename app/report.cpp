@@ -10,6 +10,127 @@
 
 namespace iosim {
 
+namespace {
+
+const char* end_name(const Thread& t) {
+  if (t.killed) return "killed";
+  switch (t.state) {
+    case ThreadState::kDone:
+      return "finished";
+    case ThreadState::kNew:
+      return "not started";
+    case ThreadState::kReady:
+      return "ready";
+    case ThreadState::kRunning:
+      return "running";
+    case ThreadState::kBlocked:
+      return "blocked";
+    case ThreadState::kSleeping:
+      return "sleeping";
+    case ThreadState::kWaiting:
+      return "waiting";
+  }
+  return "?";
+}
+
+ThreadReport thread_report(const Thread& t) {
+  const ThreadStats& st = t.stats;
+  ThreadReport r{};
+  r.name = t.name;
+  r.process = t.process->name;
+  r.end = end_name(t);
+  r.arrival = st.arrival;
+  r.first_run = st.first_run;
+  r.finish = st.finish;
+  r.turnaround = st.finish >= 0 && !t.killed ? st.finish - st.arrival : -1;
+  r.response = st.first_run >= 0 ? st.first_run - st.arrival : -1;
+  r.cpu = st.user + st.sys;
+  r.user = st.user;
+  r.sys = st.sys;
+  r.ready_wait = st.ready_wait;
+  r.io_wait = st.io_wait;
+  r.sleep = st.sleep;
+  r.lock_wait = st.lock_wait;
+  r.gil_wait = st.gil_wait;
+  r.join_wait = st.join_wait;
+  r.context_switches = st.context_switches;
+  r.preemptions = st.preemptions;
+  r.migrations = st.migrations;
+  r.reads = st.reads;
+  r.writes = st.writes;
+  r.bytes_read = st.bytes_read;
+  r.bytes_written = st.bytes_written;
+  r.fetches = st.fetches;
+  r.bytes_fetched = st.bytes_fetched;
+  r.io_errors = st.io_errors;
+  r.read_checksum = st.read_sum.value();
+  r.write_checksum = st.write_sum.value();
+  if (const EventLoop* loop = t.loop.get()) {
+    r.tasks = loop->tasks.size();
+    r.peak_tasks = loop->peak_alive;
+    r.task_switches = loop->switches;
+    r.loop_polls = loop->polls;
+  }
+  return r;
+}
+
+ProcessReport process_report(const Process& p, const Kernel& kernel) {
+  ProcessReport r{};
+  r.name = p.name;
+  r.runtime = p.runtime == Runtime::kPython ? "python" : "native";
+  r.parent = p.parent ? p.parent->name : "";
+  r.start = p.start;
+  r.finish = p.done ? p.finish : -1;
+  r.threads = p.threads.size();
+  for (const Thread* t : p.threads)
+    r.cpu += t->stats.user + t->stats.sys;
+  r.peak_memory = p.peak_memory;
+  r.gil_switches = p.gil.switches;
+  r.gil_drop_requests = p.gil.drop_requests;
+  if (p.spec && !p.worker_of) {
+    for (std::size_t i = 0; i < p.spec->objects.variables.size(); ++i)
+      r.variables.emplace_back(p.spec->objects.variables[i].name, p.objects.variables[i]);
+  }
+  (void)kernel;
+  return r;
+}
+
+// Averages over threads that finished (killed daemons do not count);
+// Jain's index J = (sum x)^2 / (n * sum x^2) over x = CPU time / lifetime:
+// 1 when every thread got the same share of the CPU while it lived.
+Metrics metrics(const Report& r) {
+  Metrics m;
+  double turnaround = 0, response = 0, waiting = 0, sum = 0, squares = 0;
+  for (const ThreadReport& t : r.threads) {
+    if (t.turnaround < 0) continue;
+    ++m.finished;
+    turnaround += static_cast<double>(t.turnaround);
+    response += static_cast<double>(t.response);
+    waiting += static_cast<double>(t.ready_wait);
+    const double x =
+        t.turnaround > 0 ? static_cast<double>(t.cpu) / static_cast<double>(t.turnaround) : 0;
+    sum += x;
+    squares += x * x;
+  }
+  if (m.finished > 0) {
+    const auto n = static_cast<double>(m.finished);
+    m.avg_turnaround = static_cast<Ns>(turnaround / n);
+    m.avg_response = static_cast<Ns>(response / n);
+    m.avg_waiting = static_cast<Ns>(waiting / n);
+    m.fairness = squares > 0 ? sum * sum / (n * squares) : 1;
+    if (r.sim_time > 0) m.throughput = n * 1e9 / static_cast<double>(r.sim_time);
+  }
+  Ns busy = 0, all = 0;
+  for (const CoreReport& c : r.cores) {
+    busy += c.busy;
+    all += c.busy + c.idle;
+  }
+  m.utilisation = all > 0 ? static_cast<double>(busy) / static_cast<double>(all) : 0;
+  return m;
+}
+
+}  // namespace
+
 Report collect_report(Platform& platform, const std::string& status) {
   const Scenario& s = platform.scenario();
   Report r;
@@ -35,29 +156,23 @@ Report collect_report(Platform& platform, const std::string& status) {
     cr.busy = cr.user + cr.kernel + cr.irq;
     r.cores.push_back(cr);
   }
-  for (const auto& t : platform.kernel().threads()) {
-    const ThreadStats& st = t->stats;
-    r.threads.push_back(ThreadReport{t->name,
-                                     t->process,
-                                     st.arrival,
-                                     st.first_run,
-                                     st.finish,
-                                     st.user + st.sys,
-                                     st.user,
-                                     st.sys,
-                                     st.ready_wait,
-                                     st.io_wait,
-                                     st.sleep,
-                                     st.reads,
-                                     st.writes,
-                                     st.bytes_read,
-                                     st.bytes_written,
-                                     st.fetches,
-                                     st.bytes_fetched,
-                                     st.io_errors,
-                                     st.read_sum.value(),
-                                     st.write_sum.value()});
-  }
+  const Kernel& kernel = platform.kernel();
+  for (const auto& t : kernel.threads())
+    r.threads.push_back(thread_report(*t));
+  for (const Process& p : kernel.processes())
+    r.processes.push_back(process_report(p, kernel));
+  r.metrics = metrics(r);
+  r.memory_capacity = kernel.memory().capacity();
+  r.memory_peak = kernel.memory().peak();
+  r.memory_in_use = kernel.memory().in_use();
+  r.memory_failures = kernel.memory().failures();
+  const Workload& w = s.workload;
+  for (std::size_t i = 0; i < w.shared.variables.size(); ++i)
+    r.shared_variables.emplace_back(w.shared.variables[i].name, kernel.shared().variables[i]);
+  r.console = kernel.console();
+  for (const auto& t : kernel.threads())
+    r.thread_names.push_back(t->process->name + "/" + t->name);
+  if (status == "policy_fault") r.fault = kernel.fault();
   r.devices.push_back({"disk", platform.disk().stats()});
   r.devices.push_back({"dma", platform.dma().stats()});
   r.devices.push_back({"nic", platform.nic().stats()});
@@ -109,15 +224,24 @@ std::string report_json(const Report& r) {
   for (const ThreadReport& t : r.threads)
     j["threads"].push_back({{"name", t.name},
                             {"process", t.process},
+                            {"end", t.end},
                             {"arrival_ns", t.arrival},
                             {"first_run_ns", maybe(t.first_run)},
                             {"finish_ns", maybe(t.finish)},
+                            {"turnaround_ns", maybe(t.turnaround)},
+                            {"response_ns", maybe(t.response)},
                             {"cpu_ns", t.cpu},
                             {"user_ns", t.user},
                             {"sys_ns", t.sys},
                             {"ready_wait_ns", t.ready_wait},
                             {"io_wait_ns", t.io_wait},
                             {"sleep_ns", t.sleep},
+                            {"lock_wait_ns", t.lock_wait},
+                            {"gil_wait_ns", t.gil_wait},
+                            {"join_wait_ns", t.join_wait},
+                            {"context_switches", t.context_switches},
+                            {"preemptions", t.preemptions},
+                            {"migrations", t.migrations},
                             {"reads", t.reads},
                             {"writes", t.writes},
                             {"bytes_read", t.bytes_read},
@@ -126,7 +250,57 @@ std::string report_json(const Report& r) {
                             {"bytes_fetched", t.bytes_fetched},
                             {"io_errors", t.io_errors},
                             {"read_checksum", hex(t.read_checksum)},
-                            {"write_checksum", hex(t.write_checksum)}});
+                            {"write_checksum", hex(t.write_checksum)},
+                            {"tasks", t.tasks},
+                            {"peak_tasks", t.peak_tasks},
+                            {"task_switches", t.task_switches},
+                            {"loop_polls", t.loop_polls}});
+  j["processes"] = nlohmann::ordered_json::array();
+  for (const ProcessReport& p : r.processes) {
+    nlohmann::ordered_json vars = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : p.variables)
+      vars[name] = value;
+    j["processes"].push_back(
+        {{"name", p.name},
+         {"runtime", p.runtime},
+         {"parent", p.parent.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(p.parent)},
+         {"start_ns", p.start},
+         {"finish_ns", maybe(p.finish)},
+         {"threads", p.threads},
+         {"cpu_ns", p.cpu},
+         {"peak_memory_bytes", p.peak_memory},
+         {"gil_switches", p.gil_switches},
+         {"gil_drop_requests", p.gil_drop_requests},
+         {"variables", vars}});
+  }
+  const Metrics& m = r.metrics;
+  j["metrics"] = {{"finished_threads", m.finished},
+                  {"throughput_per_s", m.throughput},
+                  {"avg_turnaround_ns", m.avg_turnaround},
+                  {"avg_response_ns", m.avg_response},
+                  {"avg_waiting_ns", m.avg_waiting},
+                  {"cpu_utilisation", m.utilisation},
+                  {"jain_fairness", m.fairness}};
+  j["memory"] = {{"capacity_bytes", r.memory_capacity},
+                 {"peak_bytes", r.memory_peak},
+                 {"in_use_bytes", r.memory_in_use},
+                 {"failures", nlohmann::ordered_json::array()}};
+  for (const MemoryFailure& f : r.memory_failures)
+    j["memory"]["failures"].push_back({{"time_ns", f.time},
+                                       {"what", f.what},
+                                       {"requested_bytes", f.requested},
+                                       {"in_use_bytes", f.in_use},
+                                       {"capacity_bytes", f.capacity}});
+  j["shared_variables"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : r.shared_variables)
+    j["shared_variables"][name] = value;
+  j["console"] = nlohmann::ordered_json::array();
+  for (const ConsoleLine& line : r.console)
+    j["console"].push_back(
+        {{"time_ns", line.time}, {"thread", r.thread_names[line.thread]}, {"text", line.text}});
+  if (r.fault)
+    j["policy_fault"] = {
+        {"time_ns", r.fault->time}, {"core", r.fault->core}, {"message", r.fault->message}};
   j["devices"] = nlohmann::ordered_json::object();
   for (const DeviceReport& d : r.devices)
     j["devices"][d.name] = {
@@ -135,7 +309,13 @@ std::string report_json(const Report& r) {
                    {"preemptions", r.counters.preemptions},
                    {"interrupts", r.counters.interrupts},
                    {"nested_interrupts", r.counters.nested_interrupts},
-                   {"syscalls", r.counters.syscalls}};
+                   {"syscalls", r.counters.syscalls},
+                   {"migrations", r.counters.migrations},
+                   {"gil_switches", r.counters.gil_switches},
+                   {"program_errors", r.counters.program_errors},
+                   {"threads_created", r.counters.threads_created},
+                   {"processes_created", r.counters.processes_created},
+                   {"tasks_created", r.counters.tasks_created}};
   j["interrupt_lines"] = nlohmann::ordered_json::object();
   for (const IrqLineReport& l : r.irq_lines)
     j["interrupt_lines"][l.name] = {{"raised", l.raised}, {"coalesced", l.coalesced}};
@@ -181,17 +361,82 @@ void cores_table(std::string& out, const Report& r) {
   }
 }
 
+// Large scenarios list their first threads only: the JSON has them all.
+constexpr std::size_t kThreadRows = 40;
+
 void threads_table(std::string& out, const Report& r) {
+  bool sync = false;
+  for (const ThreadReport& t : r.threads)
+    sync = sync || t.lock_wait > 0 || t.gil_wait > 0 || t.join_wait > 0;
+  const std::size_t shown = std::min(r.threads.size(), kThreadRows);
   std::size_t w = 12;
-  for (const ThreadReport& t : r.threads)
-    w = std::max(w, t.process.size() + t.name.size() + 5);
-  out += "\n" + row("Threads", w,
-                    {"arrival", "first run", "finish", "cpu", "ready wait", "io wait", "sleep"});
-  for (const ThreadReport& t : r.threads)
-    out += row("  " + t.process + "/" + t.name, w,
-               {when(t.arrival), when(t.first_run), when(t.finish), units::format_duration(t.cpu),
-                units::format_duration(t.ready_wait), units::format_duration(t.io_wait),
-                units::format_duration(t.sleep)});
+  for (std::size_t i = 0; i < shown; ++i)
+    w = std::max(w, r.threads[i].process.size() + r.threads[i].name.size() + 5);
+  std::vector<std::string> head{"arrival",    "first run", "finish", "cpu",
+                                "ready wait", "io wait",   "sleep"};
+  if (sync) head.insert(head.end(), {"lock wait", "gil wait", "join wait"});
+  out += "\n" + row("Threads", w, head);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const ThreadReport& t = r.threads[i];
+    std::vector<std::string> cells{when(t.arrival),
+                                   when(t.first_run),
+                                   t.end == "killed" ? "killed" : when(t.finish),
+                                   units::format_duration(t.cpu),
+                                   units::format_duration(t.ready_wait),
+                                   units::format_duration(t.io_wait),
+                                   units::format_duration(t.sleep)};
+    if (sync)
+      cells.insert(cells.end(),
+                   {units::format_duration(t.lock_wait), units::format_duration(t.gil_wait),
+                    units::format_duration(t.join_wait)});
+    out += row("  " + t.process + "/" + t.name, w, cells);
+  }
+  if (r.threads.size() > shown)
+    out += fmt::format("  ... and {} more threads (--json lists them all)\n",
+                       r.threads.size() - shown);
+}
+
+// Only when there is something to say: several processes, or a runtime.
+void processes_table(std::string& out, const Report& r) {
+  bool python = false;
+  for (const ProcessReport& p : r.processes)
+    python = python || p.runtime == "python";
+  if (r.processes.size() < 2 && !python) return;
+  const std::size_t shown = std::min(r.processes.size(), kThreadRows);
+  std::size_t w = 12;
+  for (std::size_t i = 0; i < shown; ++i)
+    w = std::max(w, r.processes[i].name.size() + 4);
+  out +=
+      "\n" + row("Processes", w,
+                 {"runtime", "start", "finish", "threads", "cpu", "peak mem", "gil switches"}, 13);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const ProcessReport& p = r.processes[i];
+    out += row("  " + p.name, w,
+               {p.runtime, when(p.start), when(p.finish), std::to_string(p.threads),
+                units::format_duration(p.cpu), units::format_size(p.peak_memory),
+                p.runtime == "python" ? std::to_string(p.gil_switches) : "-"},
+               13);
+  }
+  if (r.processes.size() > shown)
+    out += fmt::format("  ... and {} more processes\n", r.processes.size() - shown);
+}
+
+void variables_lines(std::string& out, const Report& r) {
+  std::string vars;
+  for (const ProcessReport& p : r.processes)
+    for (const auto& [name, value] : p.variables)
+      vars += fmt::format("{}{}.{} = {}", vars.empty() ? "" : ", ", p.name, name, value);
+  for (const auto& [name, value] : r.shared_variables)
+    vars += fmt::format("{}shared.{} = {}", vars.empty() ? "" : ", ", name, value);
+  if (!vars.empty()) out += "Variables: " + vars + "\n";
+}
+
+void console_lines(std::string& out, const Report& r) {
+  if (r.console.empty()) return;
+  out += "\nConsole\n";
+  for (const ConsoleLine& line : r.console)
+    out += fmt::format("  {:>12}  {:<20} {}\n", units::format_duration(line.time),
+                       r.thread_names[line.thread], line.text);
 }
 
 void devices_table(std::string& out, const Report& r) {
@@ -214,11 +459,33 @@ std::string report_text(const Report& r) {
   out += "\n";
   cores_table(out, r);
   threads_table(out, r);
+  processes_table(out, r);
   devices_table(out, r);
   out +=
       fmt::format("\nCounters: {} context switches, {} preemptions, {} interrupts, {} syscalls\n",
                   r.counters.context_switches, r.counters.preemptions, r.counters.interrupts,
                   r.counters.syscalls);
+  const Metrics& m = r.metrics;
+  if (m.finished > 0)
+    out += fmt::format(
+        "Metrics: {} threads finished; average turnaround {}, response {}, waiting {}; "
+        "throughput {:.2f}/s; CPU utilisation {:.1f}%; fairness (Jain) {:.3f}\n",
+        m.finished, units::format_duration(m.avg_turnaround),
+        units::format_duration(m.avg_response), units::format_duration(m.avg_waiting), m.throughput,
+        100 * m.utilisation, m.fairness);
+  out += fmt::format("Memory: peak {} of {}", units::format_size(r.memory_peak),
+                     units::format_size(r.memory_capacity));
+  if (!r.memory_failures.empty())
+    out += fmt::format("; {} allocation{} failed, the first at {}: {}", r.memory_failures.size(),
+                       r.memory_failures.size() == 1 ? "" : "s",
+                       units::format_duration(r.memory_failures.front().time),
+                       r.memory_failures.front().what);
+  out += "\n";
+  variables_lines(out, r);
+  console_lines(out, r);
+  if (r.fault)
+    out += fmt::format("\nPolicy fault at {} on core {}: {}\n",
+                       units::format_duration(r.fault->time), r.fault->core, r.fault->message);
   return out;
 }
 

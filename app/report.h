@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,33 @@ struct CoreReport {
 
 struct ThreadReport {
   std::string name, process;
+  std::string end;                // "finished", "killed", or its state when the run stopped
   Ns arrival, first_run, finish;  // -1 when it never happened
-  Ns cpu, user, sys, ready_wait, io_wait, sleep;
+  Ns turnaround, response;        // finish - arrival, first run - arrival; -1 if not known
+  Ns cpu, user, sys, ready_wait, io_wait, sleep, lock_wait, gil_wait, join_wait;
+  std::uint64_t context_switches, preemptions, migrations;
   std::uint64_t reads, writes, bytes_read, bytes_written, fetches, bytes_fetched, io_errors;
   std::uint64_t read_checksum, write_checksum;
+  std::uint64_t tasks, peak_tasks, task_switches, loop_polls;  // its event loop, if any
+};
+
+struct ProcessReport {
+  std::string name, runtime, parent;
+  Ns start, finish;  // finish -1 if it did not end
+  std::uint64_t threads;
+  Ns cpu;
+  std::uint64_t peak_memory;
+  std::uint64_t gil_switches, gil_drop_requests;
+  std::vector<std::pair<std::string, std::int64_t>> variables;  // final values
+};
+
+// System-wide figures over the threads that finished.
+struct Metrics {
+  std::uint64_t finished = 0;
+  double throughput = 0;  // finished threads per simulated second
+  Ns avg_turnaround = 0, avg_response = 0, avg_waiting = 0;
+  double utilisation = 0;  // busy share of all cores over the run
+  double fairness = 1;     // Jain's index over each thread's CPU share of its lifetime
 };
 
 struct IrqLineReport {
@@ -48,6 +72,14 @@ struct Report {
   std::uint64_t events = 0;  // SystemC delta cycles: a measure of simulation work
   std::vector<CoreReport> cores;
   std::vector<ThreadReport> threads;
+  std::vector<ProcessReport> processes;
+  Metrics metrics;
+  std::uint64_t memory_capacity = 0, memory_peak = 0, memory_in_use = 0;
+  std::vector<MemoryFailure> memory_failures;
+  std::vector<std::pair<std::string, std::int64_t>> shared_variables;
+  std::vector<ConsoleLine> console;
+  std::vector<std::string> thread_names;  // by id, for the console
+  std::optional<PolicyFault> fault;
   std::vector<DeviceReport> devices;
   KernelCounters counters;
   double bus_utilisation = 0;  // busy time over the run

@@ -11,26 +11,17 @@
 #include "devices/disk_controller.h"
 #include "devices/nic.h"
 #include "kernel/kernel_config.h"
+#include "kernel/policies/policy_params.h"
 #include "kernel/program.h"
+#include "kernel/workload.h"
 #include "sim/time.h"
 
 namespace iosim {
 
-struct ThreadSpec {
-  std::string name;
-  Ns start = 0;
-  Program program;
-};
-
-struct ProcessSpec {
-  std::string name;
-  std::vector<ThreadSpec> threads;
-};
-
 struct MachineSpec {
   int cores = 1;
   std::uint64_t clock_hz = 2'000'000'000;  // 2 GHz
-  std::uint64_t ram_bytes = 64ull << 20;   // 64 MiB
+  std::uint64_t ram_bytes = 1ull << 30;    // 1 GiB
   Ns ram_latency = 50;
   BusTiming bus;
   DiskControllerParams disk;  // HDD geometry and mechanics, controller overhead and queue
@@ -53,6 +44,9 @@ struct KernelSpec {
   Ns tick = 1'000'000;  // 1 ms, with TimerMode::kPeriodic
   IoPolicy io;          // DMA or PIO, interrupts or polling, for the disk and the network card
   KernelCosts costs;
+  MemoryConfig memory;                 // its capacity comes from machine.ram
+  Ns gil_switch_interval = 5'000'000;  // 5 ms, like sys.setswitchinterval's default
+  PolicyParams policy_params;          // quantum, cores and seed are filled in from the rest
 };
 
 struct LimitsSpec {
@@ -66,7 +60,7 @@ struct Scenario {
   MachineSpec machine;
   KernelSpec kernel;
   LimitsSpec limits;
-  std::vector<ProcessSpec> processes;
+  Workload workload;  // processes, queues and the shared-memory segment
 };
 
 }  // namespace iosim

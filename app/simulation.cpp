@@ -12,17 +12,25 @@ const char* run_end_name(RunEnd end) {
       return "sim_time_limit";
     case RunEnd::kStalled:
       return "stalled";
+    case RunEnd::kPolicyFault:
+      return "policy_fault";
+    case RunEnd::kOutOfMemory:
+      return "out_of_memory";
   }
   return "?";
 }
 
-// The kernel calls sc_stop() when the last thread exits. Simulating in slices
+// The kernel calls sc_stop() when the last process ends, or when it stops
+// the machine. Simulating in slices
 // changes nothing in the model (SystemC processes the same events in the same
 // order); it only lets the caller look up between slices.
 RunEnd simulate(Platform& platform, const std::function<void()>& on_step) {
   constexpr Ns kSlice = 10 * kMs;
   const Ns limit = platform.scenario().limits.sim_time;
-  while (!platform.kernel().all_done()) {
+  const Kernel& kernel = platform.kernel();
+  while (!kernel.all_done()) {
+    if (kernel.stopped() == KernelStop::kPolicyFault) return RunEnd::kPolicyFault;
+    if (kernel.stopped() == KernelStop::kOutOfMemory) return RunEnd::kOutOfMemory;
     if (now_ns() >= limit) return RunEnd::kTimeLimit;
     // Before the first sc_start nothing is scheduled yet, so only look after it.
     if (sc_core::sc_start_of_simulation_invoked() && !sc_core::sc_pending_activity())

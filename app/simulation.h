@@ -1,6 +1,7 @@
-// Runs an assembled platform until every thread has exited, the scenario's
-// simulated-time limit is reached, or nothing is left that could make
-// progress. Shared by `iosim run` and the tests.
+// Runs an assembled platform until every process has ended, the scenario's
+// simulated-time limit is reached, nothing is left that could make
+// progress, or the kernel stops the machine (a policy fault, memory
+// exhausted). Shared by `iosim run` and the tests.
 #pragma once
 
 #include <functional>
@@ -9,9 +10,10 @@
 
 namespace iosim {
 
-enum class RunEnd { kCompleted, kTimeLimit, kStalled };
+enum class RunEnd { kCompleted, kTimeLimit, kStalled, kPolicyFault, kOutOfMemory };
 
-const char* run_end_name(RunEnd end);  // "completed", "sim_time_limit", "stalled"
+// "completed", "sim_time_limit", "stalled", "policy_fault", "out_of_memory"
+const char* run_end_name(RunEnd end);
 
 // `on_step` (optional) is called between slices of simulated time, e.g. to
 // show progress. It must not change the model.

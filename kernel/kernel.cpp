@@ -1,21 +1,41 @@
+// The scheduler loop, the life of a thread on a core, interrupts, and the
+// thread state machine with its accounting.
 #include "kernel/kernel.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <limits>
-#include <stdexcept>
 
 #include "devices/disk_controller.h"
 #include "devices/interrupt_controller.h"
 #include "devices/nic.h"
 #include "devices/timer.h"
-#include "kernel/io_buffer.h"
 
 namespace iosim {
 namespace {
 constexpr Ns kNever = std::numeric_limits<Ns>::max();
 constexpr std::uint64_t kNoThread = ~std::uint64_t{0};
+
+const char* state_name(ThreadState s) {
+  switch (s) {
+    case ThreadState::kNew:
+      return "not started";
+    case ThreadState::kReady:
+      return "ready";
+    case ThreadState::kRunning:
+      return "running";
+    case ThreadState::kBlocked:
+      return "blocked on I/O";
+    case ThreadState::kSleeping:
+      return "sleeping";
+    case ThreadState::kWaiting:
+      return "waiting";
+    case ThreadState::kDone:
+      return "finished";
+  }
+  return "?";
+}
 }  // namespace
 
 Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& cpu, Ram& ram)
@@ -25,7 +45,8 @@ Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& 
       ram_(ram),
       disk_(make_disk_driver(config_, io_hooks())),
       nic_(make_nic_driver(config_, io_hooks())),
-      next_buffer_(config_.map.ram_user_base) {
+      memory_(config_.memory.capacity),
+      buffers_(config_.map.ram_user_base, config_.map.ram_size) {
   auto n = static_cast<std::size_t>(cpu.cores());
   running_.assign(n, nullptr);
   last_thread_.assign(n, kNoThread);
@@ -36,93 +57,124 @@ Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& 
   kicked_.assign(n, false);
 }
 
+Kernel::~Kernel() = default;
+
 // What the drivers call back into: completions, and interrupt windows.
 DriverHooks Kernel::io_hooks() {
   return DriverHooks{[this](Core& core, IoRequest& r) { io_done(core, r); },
                      [this](Core& core) { interrupt_window(core); }};
 }
 
-// ---------------------------------------------------------------- threads
-
-std::uint64_t Kernel::add_thread(std::string name, std::string process, const Program& program,
-                                 Ns start) {
-  auto id = static_cast<std::uint64_t>(threads_.size());
-  auto t = std::make_unique<Thread>(id, name, process, program, config_.seed);
-  t->buffer_bytes = io_buffer_bytes(program, config_.map.sector_bytes);
-  if (t->buffer_bytes > 0) {
-    if (next_buffer_ + t->buffer_bytes > config_.map.ram_size)
-      throw std::runtime_error(fmt::format(
-          "not enough RAM for the I/O buffer of thread '{}' ({} bytes needed past {:#x})", name,
-          t->buffer_bytes, next_buffer_));
-    t->buffer = next_buffer_;
-    next_buffer_ += t->buffer_bytes;
-  }
-  t->stats.arrival = start;
-  t->state_since = start;
-  Thread& ref = *t;
-  threads_.push_back(std::move(t));
-  ++live_;
-  if (start <= 0) {  // ready at boot, in scenario order
-    ref.state = ThreadState::kReady;
-    ++ready_;
-    policy_->enqueue(task_view(ref, IOSIM_READY_ARRIVED), 0);
-  } else {
-    sleepers_.emplace(start, &ref);
-  }
-  return id;
-}
-
 sched::Task Kernel::task_view(const Thread& t, iosim_ready_reason reason) const {
+  const ThreadSpec& spec = *t.spec;
   return sched::Task{t.id,
                      t.name.c_str(),
+                     t.process->name.c_str(),
+                     spec.priority,
+                     spec.nice,
+                     spec.tickets,
+                     t.last_core,
+                     spec.affinity ? spec.affinity : ~std::uint64_t{0},
                      t.stats.arrival,
+                     spec.expected,
                      t.stats.user + t.stats.sys,
                      t.last_burst,
                      static_cast<std::int32_t>(reason),
                      0};
 }
 
-void Kernel::set_state(Thread& t, ThreadState s) {
+void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
   Ns elapsed = now_ns() - t.state_since;
+  ThreadStats& st = t.stats;
   switch (t.state) {
     case ThreadState::kReady:
-      t.stats.ready_wait += elapsed;
+      st.ready_wait += elapsed;
       break;
     case ThreadState::kBlocked:
-      t.stats.io_wait += elapsed;
+      st.io_wait += elapsed;
       break;
     case ThreadState::kSleeping:
-      t.stats.sleep += elapsed;
+      st.sleep += elapsed;
+      break;
+    case ThreadState::kWaiting:
+      (t.wait == WaitKind::kGil    ? st.gil_wait
+       : t.wait == WaitKind::kJoin ? st.join_wait
+                                   : st.lock_wait) += elapsed;
       break;
     default:
       break;
   }
   t.state = s;
+  t.wait = wait;
   t.state_since = now_ns();
 }
 
-void Kernel::make_ready(Core& core, Thread& t, iosim_ready_reason reason) {
+// `core` is null at boot, before any core runs: the thread just joins the queue.
+void Kernel::make_ready(Core* core, Thread& t, iosim_ready_reason reason) {
   set_state(t, ThreadState::kReady);
   ++ready_;
   policy_->enqueue(task_view(t, reason), now_ns());
-  kick_idle_core(core);
+  if (!core) return;
+  if (kick_idle_core(*core, t)) return;
+  if (reason == IOSIM_READY_ARRIVED || reason == IOSIM_READY_WOKEN) check_preemption(*core, t);
+}
+
+static bool allowed_on(const Thread& t, std::size_t core) {
+  return t.spec->affinity == 0 || (t.spec->affinity >> core & 1);
 }
 
 // A newly ready thread needs a core. If this core is about to schedule, it
-// will take it; otherwise wake one idle core with an inter-processor interrupt.
-void Kernel::kick_idle_core(Core& core) {
+// will take it; otherwise wake one idle core (that may run it) with an
+// inter-processor interrupt. False when every core it may use is busy.
+bool Kernel::kick_idle_core(Core& core, const Thread& t) {
   auto self = static_cast<std::size_t>(core.id());
-  if (!running_[self] && !kicked_[self]) {
+  if (!running_[self] && !kicked_[self] && allowed_on(t, self)) {
     kicked_[self] = true;
-    return;
+    return true;
   }
   for (std::size_t i = 0; i < idle_.size(); ++i) {
-    if (idle_[i] && !kicked_[i]) {
+    if (idle_[i] && !kicked_[i] && allowed_on(t, i)) {
       kicked_[i] = true;
       core.write(config_.map.ic + InterruptController::kSendIpi, i);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Every core it may use is busy: the policy may still want it to take one
+// (a more urgent priority, a shorter remaining time, a lower vruntime).
+void Kernel::check_preemption(Core& core, const Thread& woken) {
+  if (config_.mode != SchedMode::kPreemptive) return;
+  for (std::size_t c = 0; c < running_.size(); ++c) {
+    Thread* r = running_[c];
+    if (!r || need_resched_[c] || !allowed_on(woken, c)) continue;
+    if (policy_->preempt(task_view(woken, IOSIM_READY_WOKEN), task_view(*r, IOSIM_READY_PREEMPTED),
+                         static_cast<int>(c), now_ns())) {
+      resched_core(core, c);
       return;
     }
   }
+}
+
+// Asks core `c` to reschedule at its next chance; another core is told by IPI.
+void Kernel::resched_core(Core& core, std::size_t c) {
+  need_resched_[c] = true;
+  if (c != static_cast<std::size_t>(core.id()))
+    core.write(config_.map.ic + InterruptController::kSendIpi, c);
+}
+
+void Kernel::stop_run(KernelStop why) {
+  if (stop_ != KernelStop::kNone) return;
+  stop_ = why;
+  finished_at_ = now_ns();
+  if (finish_ && sc_core::sc_is_running()) finish_();
+}
+
+// A stopped machine: the core waits for an event that never comes.
+void Kernel::halt(Core&) {
+  for (;;)
+    sc_core::wait(halted_);
 }
 
 // ---------------------------------------------------------------- scheduler loop
@@ -133,8 +185,10 @@ void Kernel::run(Core& core) {
   if (c == 0) boot(core);
   start_core_timer(core);
   for (;;) {
+    if (stop_ != KernelStop::kNone) halt(core);
     if (core.irq_pending()) trap(core);
     Thread* t = pick(core);
+    if (stop_ != KernelStop::kNone) halt(core);
     if (!t) {
       if (slice_end_[c] != kNever && config_.timer == TimerMode::kTickless) {
         // Tickless idle: no thread, so silence the quantum timer.
@@ -153,7 +207,7 @@ void Kernel::run(Core& core) {
 }
 
 // Core 0 sets up the interrupt controller for the device lines, then arms
-// the system timer for threads that arrive later.
+// the system timer for threads that start later.
 void Kernel::boot(Core& core) {
   const DeviceMap& map = config_.map;
   using IC = InterruptController;
@@ -188,14 +242,47 @@ void Kernel::start_core_timer(Core& core) {
 
 Thread* Kernel::pick(Core& core) {
   kicked_[static_cast<std::size_t>(core.id())] = false;
-  std::uint64_t id = policy_->pick(core.id(), now_ns());
-  if (id == IOSIM_NO_TASK) return nullptr;
-  if (id >= threads_.size() || threads_[id]->state != ThreadState::kReady)
-    throw std::runtime_error(
-        fmt::format("scheduling policy '{}' picked task {} on core {}, which is not ready",
-                    policy_->name(), id, core.id()));
-  --ready_;
-  return threads_[id].get();
+  for (;;) {
+    std::uint64_t id = policy_->pick(core.id(), now_ns());
+    if (id == IOSIM_NO_TASK) return nullptr;
+    // A daemon killed while it waited in the queue: drop it.
+    if (id < threads_.size() && threads_[id]->killed && threads_[id]->state == ThreadState::kDone)
+      continue;
+    if (!check_pick(core, id)) return nullptr;
+    --ready_;
+    return threads_[id].get();
+  }
+}
+
+// The kernel trusts no policy: a wrong choice stops the run with the evidence.
+bool Kernel::check_pick(Core& core, std::uint64_t id) {
+  const auto c = static_cast<std::size_t>(core.id());
+  std::string problem;
+  if (id >= threads_.size()) {
+    problem = fmt::format("task {} does not exist (ids are 0..{})", id, threads_.size() - 1);
+  } else {
+    const Thread& t = *threads_[id];
+    if (t.state == ThreadState::kRunning) {
+      const auto where = std::find(running_.begin(), running_.end(), &t) - running_.begin();
+      problem = fmt::format("task {} ({}) is already running on core {}", id, t.name, where);
+    } else if (t.state != ThreadState::kReady) {
+      problem = fmt::format("task {} ({}) is not ready: it is {}", id, t.name, state_name(t.state));
+    } else if (!allowed_on(t, c)) {
+      problem = fmt::format("task {} ({}) may not run on core {} (affinity {:#x})", id, t.name, c,
+                            t.spec->affinity);
+    }
+  }
+  if (problem.empty()) return true;
+  std::string ready;
+  for (const auto& t : threads_) {
+    if (t->state != ThreadState::kReady) continue;
+    ready += fmt::format("{}{} ({})", ready.empty() ? "" : ", ", t->id, t->name);
+  }
+  fault_ = PolicyFault{now_ns(), core.id(),
+                       fmt::format("policy '{}' picked {} for core {}; ready tasks: {}",
+                                   policy_->name(), problem, c, ready.empty() ? "none" : ready)};
+  stop_run(KernelStop::kPolicyFault);
+  return false;
 }
 
 void Kernel::dispatch(Core& core, Thread& t) {
@@ -203,11 +290,17 @@ void Kernel::dispatch(Core& core, Thread& t) {
   if (last_thread_[c] != t.id) {  // the core still holds the last thread's context
     core.spend(config_.costs.context_switch);
     ++counters_.context_switches;
+    ++t.stats.context_switches;
     last_thread_[c] = t.id;
+  }
+  if (t.last_core >= 0 && static_cast<std::size_t>(t.last_core) != c) {
+    ++counters_.migrations;
+    ++t.stats.migrations;
   }
   set_state(t, ThreadState::kRunning);
   if (t.stats.first_run < 0) t.stats.first_run = now_ns();
   running_[c] = &t;
+  t.last_core = core.id();
   core.thread_probe().set(t.id + 1);
   slice_start_[c] = now_ns();
   arm_quantum(core, t);
@@ -223,7 +316,7 @@ void Kernel::arm_quantum(Core& core, Thread& t) {
   auto c = static_cast<std::size_t>(core.id());
   slice_end_[c] = kNever;
   if (config_.mode != SchedMode::kPreemptive) return;
-  Ns quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED));
+  Ns quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED), core.id());
   if (quantum <= 0) return;
   slice_end_[c] = now_ns() + quantum;
   if (config_.timer == TimerMode::kPeriodic) return;  // the first tick past slice_end_ preempts
@@ -237,10 +330,18 @@ void Kernel::run_thread(Core& core, Thread& t) {
 }
 
 // Between two steps of a running thread: take pending interrupts, and give
-// up the core if the quantum expired and someone else is waiting for it.
+// up the core if the thread was killed, or the quantum expired (or the
+// policy asked) and someone else is waiting for it.
 bool Kernel::return_to_user(Core& core, Thread& t) {
   if (core.irq_pending()) trap(core);
+  if (stop_ != KernelStop::kNone) halt(core);
   auto c = static_cast<std::size_t>(core.id());
+  if (t.killed) {
+    need_resched_[c] = false;
+    leave_core(core, t, "killed");
+    end_thread(&core, t);
+    return false;
+  }
   if (!need_resched_[c]) return true;
   need_resched_[c] = false;
   if (ready_ == 0) {  // nobody to give the core to: start a fresh slice
@@ -248,71 +349,146 @@ bool Kernel::return_to_user(Core& core, Thread& t) {
     return true;
   }
   ++counters_.preemptions;
+  ++t.stats.preemptions;
   leave_core(core, t, "preempted");
-  make_ready(core, t, IOSIM_READY_PREEMPTED);
+  make_ready(&core, t, IOSIM_READY_PREEMPTED);
   return false;
 }
 
 // Runs the thread's next step. Returns false when the thread left the core.
 bool Kernel::step(Core& core, Thread& t) {
-  if (t.pc >= t.program->ops.size()) {
+  if (t.startup > 0) {  // the interpreter starts before the program's first line
+    Ns start = now_ns();
+    t.startup = core.run_user(t.startup);
+    t.stats.user += now_ns() - start;
+    return true;
+  }
+  if (t.loop && t.loop->active && !t.loop->current) return loop_step(core, t);
+  Context& c = *t.ctx;
+  if (c.pc >= c.program->ops.size()) {
+    if (c.task) {
+      task_finished(t, *c.task);
+      return true;
+    }
+    if (t.pool) return worker_next(core, t);
     sys_exit(core, t);
     return false;
   }
-  const Op& op = t.program->ops[t.pc];
+  const Op& op = c.program->ops[c.pc];
+  if (t.holds_gil && t.gil_drop) release_gil(core, t);  // asked to: the waiter takes it
+  if (needs_gil(t, op) && !t.holds_gil && !take_gil(core, t)) return false;
+  return step_op(core, t, op);
+}
+
+bool Kernel::step_op(Core& core, Thread& t, const Op& op) {
+  Context& c = *t.ctx;
   switch (op.kind) {
     case OpKind::kCompute: {
-      if (t.remaining < 0) t.remaining = op.cycles ? cpu_.cycles_to_ns(op.cycles) : op.duration;
-      Ns start = now_ns();
-      t.remaining = core.run_user(t.remaining, op.mem_share);  // an interrupt may cut it short
-      t.stats.user += now_ns() - start;
-      if (t.remaining == 0) {
-        t.remaining = -1;
-        advance(t);
-      }
+      if (op.nogil && t.holds_gil) release_gil(core, t);
+      if (!pay(core, t, op.cycles ? cpu_.cycles_to_ns(op.cycles) : op.duration, op.mem_share))
+        return true;
+      advance(c);
       return true;
     }
     case OpKind::kRepeatBegin:
-      t.loops.push_back(op.count);
-      advance(t);
+      c.loops.push_back(op.count);
+      advance(c);
       return true;
     case OpKind::kRepeatEnd:
-      if (--t.loops.back() > 0) {
-        t.pc = op.jump + 1;
+      if (--c.loops.back() > 0) {
+        c.pc = op.jump + 1;
       } else {
-        t.loops.pop_back();
-        advance(t);
+        c.loops.pop_back();
+        advance(c);
       }
       return true;
     case OpKind::kRead:
     case OpKind::kWrite:
-      return sys_disk(core, t, op);
-    case OpKind::kSleep:
-      return sys_sleep(core, t, op.duration);
+      return op.await && c.task ? loop_await(core, t, op) : sys_disk(core, t, op);
     case OpKind::kFetch:
-      return sys_fetch(core, t, op);
+      return op.await && c.task ? loop_await(core, t, op) : sys_fetch(core, t, op);
+    case OpKind::kSleep:
+      return op.await && c.task ? loop_await(core, t, op) : sys_sleep(core, t, op.duration);
     case OpKind::kYield:
       sys_yield(core, t);
       return false;
-    case OpKind::kExit:
-      sys_exit(core, t);
-      return false;
+    case OpKind::kExit:  // ends the program it is in (a task's, an item's, or the thread's)
+      c.pc = c.program->ops.size();
+      return true;
+    case OpKind::kPrint:
+      print(t, op);
+      return true;
+    case OpKind::kSpawn:
+      return sys_spawn(core, t, op);
+    case OpKind::kJoin:
+      return sys_join(core, t, op);
+    case OpKind::kLock:
+      return sys_lock(core, t, op);
+    case OpKind::kUnlock:
+      return sys_unlock(core, t, op);
+    case OpKind::kAcquire:
+      return sys_acquire(core, t, op);
+    case OpKind::kRelease:
+      return sys_release(core, t, op);
+    case OpKind::kWait:
+      return sys_wait(core, t, op);
+    case OpKind::kNotify:
+    case OpKind::kNotifyAll:
+      return sys_notify(core, t, op, op.kind == OpKind::kNotifyAll);
+    case OpKind::kAdd:
+      return sys_add(core, t, op);
+    case OpKind::kSend:
+      return sys_send(core, t, op);
+    case OpKind::kRecv:
+      return sys_recv(core, t, op);
+    case OpKind::kMap:
+      return sys_map(core, t, op);
+    case OpKind::kGather:
+      return sys_gather(core, t, op);
+    case OpKind::kCreateTask:
+    case OpKind::kAwaitTask:
+    case OpKind::kRunInExecutor:
+      return loop_await(core, t, op);
   }
   return true;
 }
 
-void Kernel::advance(Thread& t) {
-  ++t.pc;
+// User-mode time for the current step, interruptible (design decision 4):
+// false when an interrupt cut it short; the step runs again and goes on
+// with what is left.
+bool Kernel::pay(Core& core, Thread& t, Ns cost, double mem_share) {
+  Context& c = *t.ctx;
+  if (c.remaining < 0) c.remaining = cost;
+  if (c.remaining > 0) {
+    Ns start = now_ns();
+    c.remaining = core.run_user(c.remaining, mem_share);
+    t.stats.user += now_ns() - start;
+    if (c.remaining > 0) return false;
+  }
+  c.remaining = -1;
+  return true;
+}
+
+void Kernel::advance(Context& c) {
+  ++c.pc;
+  c.phase = 0;
+  c.remaining = -1;
 }
 
 void Kernel::leave_core(Core& core, Thread& t, const char* why) {
   auto c = static_cast<std::size_t>(core.id());
   if (config_.record_schedule)
     schedule_.push_back(Slice{core.id(), t.id, slice_start_[c], now_ns(), why});
-  if (std::string_view(why) != "preempted") {  // a CPU burst ends when the thread stops itself
+  const std::string_view reason = why;
+  if (reason != "preempted") {  // a CPU burst ends when the thread stops itself
     Ns cpu = t.stats.user + t.stats.sys;
     t.last_burst = cpu - t.burst_start;
     t.burst_start = cpu;
+  }
+  if (reason == "exit" || reason == "killed") {
+    policy_->exit(task_view(t, IOSIM_READY_ARRIVED), now_ns());
+  } else if (reason != "preempted" && reason != "yield") {
+    policy_->block(task_view(t, IOSIM_READY_WOKEN), now_ns());
   }
   running_[c] = nullptr;
   core.thread_probe().set(0);
@@ -356,179 +532,70 @@ void Kernel::handle_irq(Core& core, int line) {
   } else if (line == map.nic_line) {
     nic_.interrupt(core);
   } else if (line == map.sys_timer_line) {
-    expire_sleepers(core);
+    expire_timeouts(core);
   } else {
-    for (std::size_t k = 0; k < map.core_timer_lines.size(); ++k) {
-      if (line != map.core_timer_lines[k]) continue;
-      if (running_[k] && now_ns() >= slice_end_[k]) need_resched_[k] = true;
-      // With a periodic tick there is no system timer: core 0's tick wakes sleepers.
-      if (k == 0 && config_.timer == TimerMode::kPeriodic) expire_sleepers(core);
-    }
+    for (std::size_t k = 0; k < map.core_timer_lines.size(); ++k)
+      if (line == map.core_timer_lines[k]) core_tick(core, k);
   }
-  // An IPI needs no handling: its only job was to wake an idle core.
+  // An IPI needs no handling: its job was to wake an idle core, or to make a
+  // busy one look at need_resched_ (or a GIL drop request) between steps.
 }
 
-void Kernel::expire_sleepers(Core& core) {
+// A core's timer: the slice is over, or the policy's tick says preempt.
+void Kernel::core_tick(Core& core, std::size_t k) {
+  if (Thread* r = running_[k]) {
+    if (now_ns() >= slice_end_[k]) {
+      need_resched_[k] = true;
+    } else if (config_.mode == SchedMode::kPreemptive &&
+               policy_->tick(static_cast<int>(k), task_view(*r, IOSIM_READY_PREEMPTED), now_ns())) {
+      need_resched_[k] = true;
+    }
+  }
+  // With a periodic tick there is no system timer: core 0's tick runs the timeouts.
+  if (k == 0 && config_.timer == TimerMode::kPeriodic) expire_timeouts(core);
+}
+
+void Kernel::expire_timeouts(Core& core) {
   sys_timer_armed_ = -1;
-  while (!sleepers_.empty() && sleepers_.begin()->first <= now_ns()) {
-    Thread& t = *sleepers_.begin()->second;
-    sleepers_.erase(sleepers_.begin());
-    make_ready(core, t, t.state == ThreadState::kNew ? IOSIM_READY_ARRIVED : IOSIM_READY_WOKEN);
+  while (!timeouts_.empty() && timeouts_.begin()->first <= now_ns()) {
+    Timeout to = timeouts_.begin()->second;
+    timeouts_.erase(timeouts_.begin());
+    switch (to.kind) {
+      case Timeout::Kind::kWake:
+        if (to.thread->state == ThreadState::kNew)
+          make_ready(&core, *to.thread, IOSIM_READY_ARRIVED);
+        else if (to.thread->state == ThreadState::kSleeping)
+          make_ready(&core, *to.thread, IOSIM_READY_WOKEN);
+        break;
+      case Timeout::Kind::kGilCheck:
+        gil_check(core, *to.process, to.seq);
+        break;
+      case Timeout::Kind::kLoopPoll: {
+        EventLoop* loop = to.thread->loop.get();
+        if (loop && loop->polling && loop->poll_seq == to.seq) {
+          loop->polling = false;
+          make_ready(&core, *to.thread, IOSIM_READY_WOKEN);
+        }
+        break;
+      }
+    }
   }
   arm_sys_timer(core);
 }
 
-// The system timer holds one deadline: the earliest sleeper's.
+// At boot (no core yet) the timeout just waits in the queue: boot() arms the timer.
+void Kernel::add_timeout(Core* core, Ns at, Timeout timeout) {
+  timeouts_.emplace(at, timeout);
+  if (core) arm_sys_timer(*core);
+}
+
+// The system timer holds one deadline: the earliest timeout's.
 void Kernel::arm_sys_timer(Core& core) {
-  if (sleepers_.empty() || config_.timer == TimerMode::kPeriodic) return;
-  Ns next = sleepers_.begin()->first;
+  if (timeouts_.empty() || config_.timer == TimerMode::kPeriodic) return;
+  Ns next = timeouts_.begin()->first;
   if (sys_timer_armed_ >= 0 && sys_timer_armed_ <= next) return;
   sys_timer_armed_ = next;
   core.write(config_.map.sys_timer + Timer::kDeadline, static_cast<std::uint64_t>(next));
-}
-
-// ---------------------------------------------------------------- syscalls
-
-void Kernel::syscall_entry(Core& core, Thread&) {
-  core.enter(CoreMode::kKernel);
-  ++counters_.syscalls;
-  core.spend(config_.costs.syscall_entry);
-}
-
-bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
-  SysClock clock(core);
-  syscall_entry(core, t);
-  const std::uint64_t sector = config_.map.sector_bytes;
-  IoRequest& r = t.io;
-  r = IoRequest{};
-  r.kind = op.kind == OpKind::kWrite ? IoRequest::Kind::kDiskWrite : IoRequest::Kind::kDiskRead;
-  r.bytes = op.bytes;
-  r.sectors = (op.bytes + sector - 1) / sector;
-  r.total_bytes = r.sectors * sector;
-  r.lba = op.lba ? *op.lba : t.lba_cursor;
-  if (r.lba + r.sectors > config_.map.disk_sectors) r.lba = 0;  // the cursor wraps at the end
-  r.buffer = t.buffer;
-  r.owner = &t;
-  if (r.to_device()) {  // the program's data: deterministic bytes from the thread's own stream
-    std::vector<std::uint8_t> bytes(r.total_bytes);
-    for (std::size_t i = 0; i < bytes.size(); i += 8) {
-      std::uint64_t v = t.data.next();
-      for (std::size_t k = 0; k < 8 && i + k < bytes.size(); ++k)
-        bytes[i + k] = static_cast<std::uint8_t>(v >> (8 * k));
-    }
-    ram_.write(t.buffer, bytes);
-  }
-  return finish_or_block(core, t, disk_.start(core, r), clock);
-}
-
-// After a driver's start(): a polled request is already done (the core
-// waited for it); otherwise the thread blocks until its interrupt.
-bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock) {
-  if (done) {
-    account_io(t, t.io);
-    core.spend(config_.costs.syscall_exit);
-    t.stats.sys += clock.elapsed();
-    return true;
-  }
-  t.stats.sys += clock.elapsed();
-  t.owes_syscall_exit = true;
-  leave_core(core, t, "blocked");
-  set_state(t, ThreadState::kBlocked);
-  if (t.io_finished_early) {  // another core took the completion while we were submitting
-    t.io_finished_early = false;
-    make_ready(core, t, IOSIM_READY_WOKEN);
-  }
-  return false;
-}
-
-// A request finished (reported by an interrupt): account it, and wake the
-// thread that waits for it.
-void Kernel::io_done(Core& core, IoRequest& r) {
-  Thread& t = *static_cast<Thread*>(r.owner);
-  account_io(t, r);
-  if (t.state == ThreadState::kBlocked) {
-    make_ready(core, t, IOSIM_READY_WOKEN);
-  } else {
-    t.io_finished_early = true;  // still on its core inside the syscall: it wakes itself
-  }
-}
-
-// The bytes a finished request moved, and the step after it.
-void Kernel::account_io(Thread& t, const IoRequest& r) {
-  std::vector<std::uint8_t> bytes(r.bytes);
-  ram_.read(t.buffer, bytes);
-  ThreadStats& st = t.stats;
-  switch (r.kind) {
-    case IoRequest::Kind::kDiskWrite:
-      ++st.writes;
-      st.bytes_written += r.bytes;
-      st.write_sum.add(bytes);
-      break;
-    case IoRequest::Kind::kDiskRead:
-      ++st.reads;
-      st.bytes_read += r.bytes;
-      st.read_sum.add(bytes);
-      break;
-    case IoRequest::Kind::kFetch:
-      ++st.fetches;
-      st.bytes_fetched += r.bytes;
-      st.read_sum.add(bytes);
-      break;
-  }
-  if (r.failed) ++st.io_errors;
-  if (r.kind != IoRequest::Kind::kFetch) t.lba_cursor = r.lba + r.sectors;
-  advance(t);
-}
-
-// A network request: the card sends the request and writes the response
-// into the thread's buffer; the thread waits like it does for the disk.
-bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
-  SysClock clock(core);
-  syscall_entry(core, t);
-  IoRequest& r = t.io;
-  r = IoRequest{};
-  r.kind = IoRequest::Kind::kFetch;
-  r.bytes = r.total_bytes = op.bytes;
-  r.send_bytes = op.send_bytes;
-  r.buffer = t.buffer;
-  r.owner = &t;
-  return finish_or_block(core, t, nic_.start(core, r), clock);
-}
-
-bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
-  SysClock clock(core);
-  syscall_entry(core, t);
-  sleepers_.emplace(now_ns() + duration, &t);
-  arm_sys_timer(core);
-  advance(t);
-  t.stats.sys += clock.elapsed();
-  t.owes_syscall_exit = true;
-  leave_core(core, t, "sleep");
-  set_state(t, ThreadState::kSleeping);
-  return false;
-}
-
-void Kernel::sys_yield(Core& core, Thread& t) {
-  SysClock clock(core);
-  syscall_entry(core, t);
-  advance(t);
-  t.stats.sys += clock.elapsed();
-  t.owes_syscall_exit = true;
-  leave_core(core, t, "yield");
-  make_ready(core, t, IOSIM_READY_YIELDED);
-}
-
-void Kernel::sys_exit(Core& core, Thread& t) {
-  SysClock clock(core);
-  syscall_entry(core, t);
-  t.stats.sys += clock.elapsed();
-  leave_core(core, t, "exit");
-  set_state(t, ThreadState::kDone);
-  t.stats.finish = now_ns();
-  if (--live_ == 0) {
-    finished_at_ = now_ns();
-    if (all_done_) all_done_();
-  }
 }
 
 }  // namespace iosim

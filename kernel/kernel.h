@@ -13,9 +13,18 @@
 //   run()         the scheduler loop: pick() asks the policy, which returns
 //                 the thread; dispatch() pays the syscall's exit cost and
 //                 run_thread() goes on with its next step.
+//
+// The kernel's code is split by subject: kernel.cpp (scheduler loop,
+// interrupts, thread states), kernel_io.cpp (disk, network, sleep),
+// kernel_process.cpp (creating and ending threads and processes, memory),
+// kernel_sync.cpp (mutexes, semaphores, conditions, shared variables,
+// queues, the GIL), kernel_loop.cpp (event loops and pools).
 #pragma once
 
+#include <systemc>
+
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,17 +34,23 @@
 #include "devices/cpu.h"
 #include "devices/ram.h"
 #include "kernel/disk_driver.h"
+#include "kernel/event_loop.h"
 #include "kernel/kernel_config.h"
+#include "kernel/memory.h"
 #include "kernel/nic_driver.h"
+#include "kernel/process.h"
 #include "kernel/queued_device_driver.h"
 #include "kernel/scheduler.h"
 #include "kernel/thread.h"
+#include "kernel/workload.h"
 
 namespace iosim {
 
 struct KernelCounters {
   std::uint64_t context_switches = 0, preemptions = 0, interrupts = 0, syscalls = 0;
   std::uint64_t nested_interrupts = 0;  // trap entries while a handler was already running
+  std::uint64_t migrations = 0, gil_switches = 0, program_errors = 0;
+  std::uint64_t threads_created = 0, processes_created = 0, tasks_created = 0;
 };
 
 // Kernel time spent on a thread's behalf during a syscall: the time since it
@@ -57,76 +72,193 @@ struct Slice {
   int core;
   std::uint64_t thread;
   Ns start, end;
-  const char* ended_by;  // "preempted", "blocked", "sleep", "yield", "exit"
+  const char* ended_by;  // "preempted", "blocked", "sleep", "yield", "wait", "exit", "killed"
+};
+
+// A line a program printed (`print`), with when and who.
+struct ConsoleLine {
+  Ns time;
+  std::uint64_t thread;
+  std::string text;
+};
+
+// Why the kernel stopped the machine before every process ended.
+enum class KernelStop { kNone, kPolicyFault, kOutOfMemory };
+
+struct PolicyFault {
+  Ns time = 0;
+  int core = 0;
+  std::string message;  // what the policy chose and why it is wrong, with the ready set
 };
 
 class Kernel : public CoreSoftware {
  public:
   Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& cpu, Ram& ram);
+  ~Kernel() override;
 
-  // Before the simulation starts. Throws std::runtime_error if RAM runs out.
-  std::uint64_t add_thread(std::string name, std::string process, const Program& program, Ns start);
-  void on_all_done(std::function<void()> callback) { all_done_ = std::move(callback); }
+  // Before the simulation starts: creates the processes that start at boot
+  // (the rest are spawned by programs). `workload` must outlive the kernel.
+  void load(const Workload& workload);
+  // Called once, when every process has ended or the kernel stopped the run.
+  void on_finish(std::function<void()> callback) { finish_ = std::move(callback); }
 
   void run(Core& core) override;
 
   const std::vector<std::unique_ptr<Thread>>& threads() const { return threads_; }
+  const std::deque<Process>& processes() const { return processes_; }
+  const std::deque<MessageQueue>& queues() const { return queues_; }
+  const SyncSet& shared() const { return shared_; }
   const KernelCounters& counters() const { return counters_; }
+  const MemoryAccount& memory() const { return memory_; }
   const std::vector<Slice>& schedule() const { return schedule_; }
+  const std::vector<ConsoleLine>& console() const { return console_; }
   const sched::Policy& policy() const { return *policy_; }
-  bool all_done() const { return live_ == 0; }
+  bool all_done() const { return loaded_ && live_processes_ == 0; }
+  KernelStop stopped() const { return stop_; }
+  const PolicyFault& fault() const { return fault_; }
   Ns finish_time() const { return finished_at_; }
+  std::uint64_t ready_count() const { return ready_; }
 
  private:
-  // The scheduler loop and the life of a thread on a core.
+  // A timed kernel event: a thread's start or wake-up, a GIL drop check, an
+  // event loop's poll timeout.
+  struct Timeout {
+    enum class Kind : std::uint8_t { kWake, kGilCheck, kLoopPoll } kind;
+    Thread* thread = nullptr;
+    Process* process = nullptr;
+    std::uint64_t seq = 0;  // the GIL's switch count, or the loop's poll number
+  };
+
+  // kernel.cpp: the scheduler loop and the life of a thread on a core.
   void boot(Core& core);
   Thread* pick(Core& core);
+  bool check_pick(Core& core, std::uint64_t id);
+  void halt(Core& core);
   void dispatch(Core& core, Thread& t);
   void run_thread(Core& core, Thread& t);
   bool return_to_user(Core& core, Thread& t);
   bool step(Core& core, Thread& t);
-  void advance(Thread& t);
+  bool step_op(Core& core, Thread& t, const Op& op);
+  bool pay(Core& core, Thread& t, Ns cost, double mem_share = 0);
+  void advance(Context& c);
   void leave_core(Core& core, Thread& t, const char* why);
-
-  // Interrupts.
   void trap(Core& core);
   void interrupt_window(Core& core);
   DriverHooks io_hooks();
   void handle_irq(Core& core, int line);
-  void expire_sleepers(Core& core);
+  void core_tick(Core& core, std::size_t k);
+  void expire_timeouts(Core& core);
+  void add_timeout(Core* core, Ns at, Timeout timeout);
   void arm_sys_timer(Core& core);
   void arm_quantum(Core& core, Thread& t);
+  void start_core_timer(Core& core);
+  void set_state(Thread& t, ThreadState s, WaitKind wait = WaitKind::kNone);
+  void make_ready(Core* core, Thread& t, iosim_ready_reason reason);
+  bool kick_idle_core(Core& core, const Thread& t);
+  void check_preemption(Core& core, const Thread& woken);
+  void resched_core(Core& core, std::size_t c);
+  sched::Task task_view(const Thread& t, iosim_ready_reason reason) const;
+  void stop_run(KernelStop why);
 
-  // Syscalls.
-  void syscall_entry(Core& core, Thread& t);
+  // kernel_io.cpp: syscalls that wait for a device or a time.
+  void syscall_entry(Core& core);
   bool sys_disk(Core& core, Thread& t, const Op& op);
-  bool sys_sleep(Core& core, Thread& t, Ns duration);
   bool sys_fetch(Core& core, Thread& t, const Op& op);
+  void prepare_disk(Thread& t, Context& c, const Op& op);
+  void prepare_fetch(Context& c, const Op& op);
+  bool sys_sleep(Core& core, Thread& t, Ns duration);
   void sys_yield(Core& core, Thread& t);
-  void sys_exit(Core& core, Thread& t);
   void io_done(Core& core, IoRequest& request);
   bool finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock);
-  void account_io(Thread& t, const IoRequest& r);
-  void start_core_timer(Core& core);
+  void block(Core& core, Thread& t, ThreadState s, WaitKind wait, const char* why,
+             const SysClock& clock);
+  void account_io(Thread& t, Context& c, const IoRequest& r);
+  void print(Thread& t, const Op& op);
 
-  // State changes with their accounting.
-  void set_state(Thread& t, ThreadState s);
-  void make_ready(Core& core, Thread& t, iosim_ready_reason reason);
-  void kick_idle_core(Core& core);
-  sched::Task task_view(const Thread& t, iosim_ready_reason reason) const;
+  // kernel_process.cpp: creating and ending things, and memory.
+  Process* new_process(const std::string& name, const ProcessSpec& spec, Process* parent);
+  Process* start_process(Core* core, const ProcessSpec& spec, std::uint32_t instance,
+                         Process* parent);
+  Thread* create_thread(Core* core, Process& p, const ThreadSpec& spec, const Program& program,
+                        const std::string& name, Ns start);
+  bool reserve(Process* owner, std::uint64_t bytes, const std::string& what);
+  bool attach_buffer(Context& c, const Program& program, Process* owner, const std::string& what);
+  void free_buffer(Context& c, Process* owner);
+  bool sys_spawn(Core& core, Thread& t, const Op& op);
+  bool sys_join(Core& core, Thread& t, const Op& op);
+  void sys_exit(Core& core, Thread& t);
+  void end_thread(Core* core, Thread& t);
+  void check_process_end(Core* core, Process& p);
+  void end_process(Core* core, Process& p);
+  void kill_thread(Core* core, Thread& t);
+  void wake_joiners(Core* core, std::vector<Thread*>& joiners);
+  std::string thread_label(const Thread& t) const;
+
+  // kernel_sync.cpp: threads waiting for each other.
+  Mutex& mutex(Thread& t, const Op& op);
+  Semaphore& semaphore(Thread& t, const Op& op);
+  Condition& condition(Thread& t, const Op& op);
+  std::int64_t& variable(Thread& t, const Op& op);
+  bool sys_lock(Core& core, Thread& t, const Op& op);
+  bool sys_unlock(Core& core, Thread& t, const Op& op);
+  void release_mutex(Core& core, Mutex& m);
+  bool sys_acquire(Core& core, Thread& t, const Op& op);
+  bool sys_release(Core& core, Thread& t, const Op& op);
+  bool sys_wait(Core& core, Thread& t, const Op& op);
+  bool sys_notify(Core& core, Thread& t, const Op& op, bool all);
+  bool sys_add(Core& core, Thread& t, const Op& op);
+  bool sys_send(Core& core, Thread& t, const Op& op);
+  bool sys_recv(Core& core, Thread& t, const Op& op);
+  void wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait);
+  void wake_first(Core& core, std::deque<Thread*>& queue);
+  void program_error(Thread& t, const Op& op, const std::string& what);
+  bool needs_gil(const Thread& t, const Op& op) const;
+  bool take_gil(Core& core, Thread& t);
+  void release_gil(Core& core, Thread& t);
+  void arm_gil_check(Core& core, Process& p);
+  void gil_check(Core& core, Process& p, std::uint64_t switches);
+
+  // kernel_loop.cpp: event loops and executor pools.
+  bool sys_gather(Core& core, Thread& t, const Op& op);
+  bool loop_step(Core& core, Thread& t);
+  std::uint64_t create_tasks(Thread& t, const CoroutineSpec& spec, std::uint64_t n,
+                             LoopTask* parent, bool root);
+  bool loop_await(Core& core, Thread& t, const Op& op);
+  void task_finished(Thread& t, LoopTask& task);
+  void task_woken(Core& core, Thread& t, LoopTask& task);
+  void collect(EventLoop& loop);
+  void leave_loop(Thread& t);
+  void loop_poll(Core& core, Thread& t);
+  bool sys_map(Core& core, Thread& t, const Op& op);
+  bool submit_work(Core& core, Thread& t, Pool& pool, WorkItem item);
+  bool add_worker(Core& core, Pool& pool);
+  bool worker_next(Core& core, Thread& t);
+  void work_done(Core& core, Thread& worker);
+  Pool& pool_of(Thread& t, const Op& op);
+  const CoroutineSpec& coroutine_of(Thread& t, const Op& op);
 
   KernelConfig config_;
   std::unique_ptr<sched::Policy> policy_;
   Cpu& cpu_;
   Ram& ram_;
   QueuedDeviceDriver disk_, nic_;
+  const Workload* workload_ = nullptr;
   std::vector<std::unique_ptr<Thread>> threads_;
-  std::uint64_t next_buffer_;
-  std::uint64_t live_ = 0, ready_ = 0;
+  std::deque<Process> processes_;
+  std::deque<MessageQueue> queues_;
+  SyncSet shared_;
+  MemoryAccount memory_;
+  BufferAllocator buffers_;
+  bool loaded_ = false;
+  std::uint64_t live_processes_ = 0, ready_ = 0;
   Ns finished_at_ = -1;
-  std::function<void()> all_done_;
+  std::function<void()> finish_;
+  KernelStop stop_ = KernelStop::kNone;
+  PolicyFault fault_;
+  sc_core::sc_event halted_;  // never notified: a stopped kernel's cores wait on it
   KernelCounters counters_;
   std::vector<Slice> schedule_;
+  std::vector<ConsoleLine> console_;
 
   // Per core.
   std::vector<Thread*> running_;
@@ -134,8 +266,8 @@ class Kernel : public CoreSoftware {
   std::vector<Ns> slice_start_, slice_end_;
   std::vector<bool> need_resched_, idle_, kicked_;
 
-  // Sleeping and not-yet-arrived threads, by wake-up time (ties: arrival order).
-  std::multimap<Ns, Thread*> sleepers_;
+  // Timed events (ties: the order they were added).
+  std::multimap<Ns, Timeout> timeouts_;
   Ns sys_timer_armed_ = -1;
 };
 

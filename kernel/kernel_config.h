@@ -34,6 +34,31 @@ struct KernelCosts {
   Ns irq_exit = 500;
   Ns pio_word = 20;  // per word copied by programmed I/O, beyond its two bus accesses
   Ns poll = 100;     // per status-register poll, beyond the bus read and the poll interval
+  // Creating and ending things (kernel time on the core that does it, except
+  // python_startup, which the new process's main thread spends in user mode).
+  Ns thread_spawn = 20'000;        // clone(): a kernel thread record and a stack
+  Ns process_spawn = 1'000'000;    // fork() + exec(): a new address space
+  Ns python_startup = 20'000'000;  // a python process starting its interpreter
+  Ns process_exit = 100'000;       // tearing an address space down
+  // The event loop (user time on the loop's thread).
+  Ns task_spawn = 2'000;   // create_task(): a coroutine object and its frame
+  Ns task_switch = 1'000;  // the loop resuming another ready task
+  // Synchronisation and inter-process communication (user time).
+  Ns lock = 50;             // an uncontended lock/unlock (an atomic instruction or two)
+  Ns shared_add = 20;       // load, add, store of a shared variable
+  Ns ipc_message = 20'000;  // pickling or unpickling one message, on each side
+  Ns ipc_byte = 1;          // copying one byte through the pipe, on each side
+};
+
+// What things cost in memory, and what happens when memory runs out.
+struct MemoryConfig {
+  std::uint64_t capacity = 1ull << 30;  // the machine's RAM
+  std::uint64_t thread_stack = 8ull << 20;
+  std::uint64_t thread_kernel = 16ull << 10;   // kernel stack and thread record
+  std::uint64_t task = 2ull << 10;             // one coroutine task
+  std::uint64_t native_process = 1ull << 20;   // base size of a native process
+  std::uint64_t python_process = 10ull << 20;  // base size of a python interpreter
+  bool stop_when_exhausted = true;  // else the failing spawn is skipped and the program goes on
 };
 
 struct DeviceMap {
@@ -63,6 +88,8 @@ struct KernelConfig {
   Ns tick = 1'000'000;  // period of the scheduler tick with TimerMode::kPeriodic (1 ms: HZ=1000)
   IoPolicy io;
   KernelCosts costs;
+  MemoryConfig memory;
+  Ns gil_switch_interval = 5'000'000;  // a GIL holder is asked to drop it after this much waiting
   DeviceMap map;
   std::uint64_t seed = 1;
   bool record_schedule = false;  // keep a log of every slice (for tests and timelines)

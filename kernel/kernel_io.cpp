@@ -1,0 +1,177 @@
+// Syscalls that wait for a device or for a time: disk reads and writes,
+// network requests, sleeps, yields; and the completion path that wakes the
+// thread (or the event-loop task) that waits.
+#include <fmt/format.h>
+
+#include "kernel/kernel.h"
+
+namespace iosim {
+
+void Kernel::syscall_entry(Core& core) {
+  core.enter(CoreMode::kKernel);
+  ++counters_.syscalls;
+  core.spend(config_.costs.syscall_entry);
+}
+
+// The request for a disk step, in the context's buffer. A write's data are
+// deterministic bytes from the thread's own stream.
+void Kernel::prepare_disk(Thread& t, Context& c, const Op& op) {
+  const std::uint64_t sector = config_.map.sector_bytes;
+  IoRequest& r = c.io;
+  r = IoRequest{};
+  r.kind = op.kind == OpKind::kWrite ? IoRequest::Kind::kDiskWrite : IoRequest::Kind::kDiskRead;
+  r.bytes = op.bytes;
+  r.sectors = (op.bytes + sector - 1) / sector;
+  r.total_bytes = r.sectors * sector;
+  r.lba = op.lba ? *op.lba : c.lba_cursor;
+  if (r.lba + r.sectors > config_.map.disk_sectors) r.lba = 0;  // the cursor wraps at the end
+  r.buffer = c.buffer;
+  r.owner = &c;
+  if (r.to_device()) {
+    std::vector<std::uint8_t> bytes(r.total_bytes);
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+      std::uint64_t v = t.data.next();
+      for (std::size_t k = 0; k < 8 && i + k < bytes.size(); ++k)
+        bytes[i + k] = static_cast<std::uint8_t>(v >> (8 * k));
+    }
+    ram_.write(c.buffer, bytes);
+  }
+}
+
+void Kernel::prepare_fetch(Context& c, const Op& op) {
+  IoRequest& r = c.io;
+  r = IoRequest{};
+  r.kind = IoRequest::Kind::kFetch;
+  r.bytes = r.total_bytes = op.bytes;
+  r.send_bytes = op.send_bytes;
+  r.buffer = c.buffer;
+  r.owner = &c;
+}
+
+bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
+  SysClock clock(core);
+  syscall_entry(core);
+  Context& c = *t.ctx;
+  prepare_disk(t, c, op);
+  c.io_async = false;
+  c.io_in_flight = true;
+  return finish_or_block(core, t, disk_.start(core, c.io), clock);
+}
+
+// A network request: the card sends the request and writes the response
+// into the buffer; the thread waits like it does for the disk.
+bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
+  SysClock clock(core);
+  syscall_entry(core);
+  Context& c = *t.ctx;
+  prepare_fetch(c, op);
+  c.io_async = false;
+  c.io_in_flight = true;
+  return finish_or_block(core, t, nic_.start(core, c.io), clock);
+}
+
+// After a driver's start(): a polled request is already done (the core
+// waited for it); otherwise the thread blocks until its interrupt.
+bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock) {
+  Context& c = *t.ctx;
+  if (done) {
+    c.io_in_flight = false;
+    account_io(t, c, c.io);
+    core.spend(config_.costs.syscall_exit);
+    t.stats.sys += clock.elapsed();
+    return true;
+  }
+  block(core, t, ThreadState::kBlocked, WaitKind::kNone, "blocked", clock);
+  if (c.io_finished_early) {  // another core took the completion while we were submitting
+    c.io_finished_early = false;
+    make_ready(&core, t, IOSIM_READY_WOKEN);
+  }
+  return false;
+}
+
+// The thread leaves its core inside a syscall, to wait. Blocking releases
+// the GIL, as CPython does around every blocking call.
+void Kernel::block(Core& core, Thread& t, ThreadState s, WaitKind wait, const char* why,
+                   const SysClock& clock) {
+  if (t.holds_gil) release_gil(core, t);
+  t.stats.sys += clock.elapsed();
+  t.owes_syscall_exit = true;
+  leave_core(core, t, why);
+  set_state(t, s, wait);
+}
+
+// A request finished (reported by an interrupt): account it, and wake who
+// waits for it: the thread, or the event-loop task that awaited it.
+void Kernel::io_done(Core& core, IoRequest& r) {
+  Context& c = *r.owner;
+  Thread& t = *c.thread;
+  c.io_in_flight = false;
+  if (c.free_after_io) {  // its thread or task is gone: only the buffer is left to free
+    c.free_after_io = false;
+    free_buffer(c, t.process);
+    return;
+  }
+  account_io(t, c, r);
+  if (c.io_async) {
+    task_woken(core, t, *c.task);
+  } else if (t.state == ThreadState::kBlocked && t.ctx == &c) {
+    make_ready(&core, t, IOSIM_READY_WOKEN);
+  } else {
+    c.io_finished_early = true;  // still on its core inside the syscall: it wakes itself
+  }
+}
+
+// The bytes a finished request moved, and the step after it.
+void Kernel::account_io(Thread& t, Context& c, const IoRequest& r) {
+  std::vector<std::uint8_t> bytes(r.bytes);
+  ram_.read(c.buffer, bytes);
+  ThreadStats& st = t.stats;
+  switch (r.kind) {
+    case IoRequest::Kind::kDiskWrite:
+      ++st.writes;
+      st.bytes_written += r.bytes;
+      st.write_sum.add(bytes);
+      break;
+    case IoRequest::Kind::kDiskRead:
+      ++st.reads;
+      st.bytes_read += r.bytes;
+      st.read_sum.add(bytes);
+      break;
+    case IoRequest::Kind::kFetch:
+      ++st.fetches;
+      st.bytes_fetched += r.bytes;
+      st.read_sum.add(bytes);
+      break;
+  }
+  if (r.failed) ++st.io_errors;
+  if (r.kind != IoRequest::Kind::kFetch) c.lba_cursor = r.lba + r.sectors;
+  advance(c);
+}
+
+bool Kernel::sys_sleep(Core& core, Thread& t, Ns duration) {
+  SysClock clock(core);
+  syscall_entry(core);
+  add_timeout(&core, now_ns() + duration, Timeout{Timeout::Kind::kWake, &t, nullptr, 0});
+  advance(*t.ctx);
+  block(core, t, ThreadState::kSleeping, WaitKind::kNone, "sleep", clock);
+  return false;
+}
+
+void Kernel::sys_yield(Core& core, Thread& t) {
+  SysClock clock(core);
+  syscall_entry(core);
+  advance(*t.ctx);
+  if (t.holds_gil) release_gil(core, t);
+  t.stats.sys += clock.elapsed();
+  t.owes_syscall_exit = true;
+  leave_core(core, t, "yield");
+  make_ready(&core, t, IOSIM_READY_YIELDED);
+}
+
+// `print` writes a line to the console log, stamped with the simulated time.
+void Kernel::print(Thread& t, const Op& op) {
+  console_.push_back(ConsoleLine{now_ns(), t.id, op.text});
+  advance(*t.ctx);
+}
+
+}  // namespace iosim

@@ -1,0 +1,349 @@
+// Threads waiting for each other: mutexes, semaphores, condition variables,
+// shared variables (with a racy and an atomic update), message queues
+// between processes, and the GIL of `python` processes.
+//
+// An uncontended lock costs a little user time (an atomic instruction); a
+// contended one is a syscall that blocks (a futex wait). A released mutex or
+// semaphore goes straight to its first waiter, which resumes after its step.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "devices/interrupt_controller.h"
+#include "kernel/kernel.h"
+
+namespace iosim {
+
+Mutex& Kernel::mutex(Thread& t, const Op& op) {
+  return (op.ref.shared ? shared_ : t.process->objects).locks[op.ref.index];
+}
+Semaphore& Kernel::semaphore(Thread& t, const Op& op) {
+  return (op.ref.shared ? shared_ : t.process->objects).semaphores[op.ref.index];
+}
+Condition& Kernel::condition(Thread& t, const Op& op) {
+  return (op.ref.shared ? shared_ : t.process->objects).conditions[op.ref.index];
+}
+std::int64_t& Kernel::variable(Thread& t, const Op& op) {
+  return (op.ref.shared ? shared_ : t.process->objects).variables[op.ref.index];
+}
+
+// A program did something its objects forbid (unlocking a mutex it does not
+// hold...): the step is skipped and the console says why.
+void Kernel::program_error(Thread& t, const Op& op, const std::string& what) {
+  ++counters_.program_errors;
+  console_.push_back(ConsoleLine{
+      now_ns(), t.id,
+      fmt::format("error: {} (line {}, '{}'): {}", thread_label(t), op.line, op.name, what)});
+  advance(*t.ctx);
+}
+
+void Kernel::wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait) {
+  SysClock clock(core);
+  syscall_entry(core);
+  queue.push_back(&t);
+  block(core, t, ThreadState::kWaiting, wait, "wait", clock);
+}
+
+// For waiters that retry their step when woken (queues).
+void Kernel::wake_first(Core& core, std::deque<Thread*>& queue) {
+  while (!queue.empty()) {
+    Thread* w = queue.front();
+    queue.pop_front();
+    if (w->state == ThreadState::kWaiting) {
+      make_ready(&core, *w, IOSIM_READY_WOKEN);
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- mutexes
+
+bool Kernel::sys_lock(Core& core, Thread& t, const Op& op) {
+  Mutex& m = mutex(t, op);
+  if (!pay(core, t, config_.costs.lock)) return true;
+  if (!m.owner) {
+    m.owner = &t;
+    ++m.acquisitions;
+    advance(*t.ctx);
+    return true;
+  }
+  ++m.contended;  // taking it again while holding it deadlocks, as with a real mutex
+  wait_on(core, t, m.waiters, WaitKind::kLock);
+  return false;
+}
+
+// Hands the mutex to its first waiter (which resumes after its lock step).
+void Kernel::release_mutex(Core& core, Mutex& m) {
+  m.owner = nullptr;
+  while (!m.waiters.empty()) {
+    Thread* w = m.waiters.front();
+    m.waiters.pop_front();
+    if (w->state != ThreadState::kWaiting) continue;
+    m.owner = w;
+    ++m.acquisitions;
+    advance(*w->ctx);
+    make_ready(&core, *w, IOSIM_READY_WOKEN);
+    return;
+  }
+}
+
+bool Kernel::sys_unlock(Core& core, Thread& t, const Op& op) {
+  Mutex& m = mutex(t, op);
+  if (m.owner != &t) {
+    program_error(t, op, "unlock of a mutex it does not hold");
+    return true;
+  }
+  if (!pay(core, t, config_.costs.lock)) return true;
+  if (m.waiters.empty()) {
+    m.owner = nullptr;
+  } else {  // someone sleeps on it: a futex wake
+    SysClock clock(core);
+    syscall_entry(core);
+    release_mutex(core, m);
+    core.spend(config_.costs.syscall_exit);
+    t.stats.sys += clock.elapsed();
+  }
+  advance(*t.ctx);
+  return true;
+}
+
+// ---------------------------------------------------------------- semaphores
+
+bool Kernel::sys_acquire(Core& core, Thread& t, const Op& op) {
+  Semaphore& s = semaphore(t, op);
+  if (!pay(core, t, config_.costs.lock)) return true;
+  if (s.count > 0) {
+    --s.count;
+    advance(*t.ctx);
+    return true;
+  }
+  wait_on(core, t, s.waiters, WaitKind::kLock);
+  return false;
+}
+
+bool Kernel::sys_release(Core& core, Thread& t, const Op& op) {
+  Semaphore& s = semaphore(t, op);
+  if (!pay(core, t, config_.costs.lock)) return true;
+  advance(*t.ctx);
+  while (!s.waiters.empty()) {
+    Thread* w = s.waiters.front();
+    s.waiters.pop_front();
+    if (w->state != ThreadState::kWaiting) continue;
+    advance(*w->ctx);  // its acquire succeeds: the count goes straight to it
+    make_ready(&core, *w, IOSIM_READY_WOKEN);
+    return true;
+  }
+  ++s.count;
+  return true;
+}
+
+// ---------------------------------------------------------------- conditions
+
+// Releases the condition's mutex and sleeps; a notify moves the thread to
+// the mutex's waiters (or gives it the mutex), and its wait step ends when
+// it holds the mutex again.
+bool Kernel::sys_wait(Core& core, Thread& t, const Op& op) {
+  Condition& cv = condition(t, op);
+  if (cv.lock->owner != &t) {
+    program_error(t, op, "wait on a condition without holding its lock");
+    return true;
+  }
+  SysClock clock(core);
+  syscall_entry(core);
+  cv.waiters.push_back(&t);
+  release_mutex(core, *cv.lock);
+  block(core, t, ThreadState::kWaiting, WaitKind::kLock, "wait", clock);
+  return false;
+}
+
+bool Kernel::sys_notify(Core& core, Thread& t, const Op& op, bool all) {
+  Condition& cv = condition(t, op);
+  if (!pay(core, t, config_.costs.lock)) return true;
+  while (!cv.waiters.empty()) {
+    Thread* w = cv.waiters.front();
+    cv.waiters.pop_front();
+    if (w->state != ThreadState::kWaiting) continue;
+    Mutex& m = *cv.lock;
+    if (!m.owner) {
+      m.owner = w;
+      ++m.acquisitions;
+      advance(*w->ctx);
+      make_ready(&core, *w, IOSIM_READY_WOKEN);
+    } else {
+      m.waiters.push_back(w);
+    }
+    if (!all) break;
+  }
+  advance(*t.ctx);
+  return true;
+}
+
+// ---------------------------------------------------------------- shared variables
+
+// `add V N`: load, add, store. Without `atomic` the value sits in a register
+// while the add runs: if the thread is preempted there (or another core
+// stores meanwhile), the other thread's update is lost when this one stores.
+bool Kernel::sys_add(Core& core, Thread& t, const Op& op) {
+  std::int64_t& v = variable(t, op);
+  Context& c = *t.ctx;
+  if (op.atomic) {
+    if (!pay(core, t, config_.costs.shared_add)) return true;
+    v += op.amount;
+    advance(c);
+    return true;
+  }
+  if (c.phase == 0) {
+    c.loaded = v;
+    c.phase = 1;
+  }
+  if (!pay(core, t, config_.costs.shared_add)) return true;
+  v = c.loaded + op.amount;
+  advance(c);
+  return true;
+}
+
+// ---------------------------------------------------------------- queues
+
+// `send Q SIZE`: pickle and copy the message (user time), then put it in
+// the pipe, waiting while the pipe is full. A woken sender tries again.
+bool Kernel::sys_send(Core& core, Thread& t, const Op& op) {
+  MessageQueue& q = queues_[op.ref.index];
+  Context& c = *t.ctx;
+  if (c.phase == 0) {
+    const KernelCosts& k = config_.costs;
+    if (!pay(core, t, k.ipc_message + static_cast<Ns>(op.bytes) * k.ipc_byte)) return true;
+    c.phase = 1;
+  }
+  if (q.used + op.bytes > q.capacity) {
+    wait_on(core, t, q.senders, WaitKind::kLock);
+    return false;
+  }
+  q.messages.push_back(op.bytes);
+  q.used += op.bytes;
+  ++q.sent;
+  q.bytes += op.bytes;
+  wake_first(core, q.receivers);
+  advance(c);
+  return true;
+}
+
+// `recv Q`: take the oldest message (waiting while there is none), then
+// copy and unpickle it.
+bool Kernel::sys_recv(Core& core, Thread& t, const Op& op) {
+  MessageQueue& q = queues_[op.ref.index];
+  Context& c = *t.ctx;
+  if (c.phase == 0) {
+    if (q.messages.empty()) {
+      wait_on(core, t, q.receivers, WaitKind::kLock);
+      return false;
+    }
+    c.loaded = static_cast<std::int64_t>(q.messages.front());
+    q.messages.pop_front();
+    q.used -= static_cast<std::uint64_t>(c.loaded);
+    ++q.received;
+    c.phase = 1;
+    wake_first(core, q.senders);
+  }
+  const KernelCosts& k = config_.costs;
+  if (!pay(core, t, k.ipc_message + c.loaded * k.ipc_byte)) return true;
+  advance(c);
+  return true;
+}
+
+// ---------------------------------------------------------------- the GIL
+
+// Steps that run interpreted code need the GIL; blocking calls, `nogil`
+// computes and the rest do not (they release it if they block).
+bool Kernel::needs_gil(const Thread& t, const Op& op) const {
+  if (t.process->runtime != Runtime::kPython) return false;
+  switch (op.kind) {
+    case OpKind::kCompute:
+      return !op.nogil;
+    case OpKind::kAdd:
+    case OpKind::kPrint:
+    case OpKind::kSpawn:
+    case OpKind::kGather:
+    case OpKind::kCreateTask:
+    case OpKind::kAwaitTask:
+    case OpKind::kRunInExecutor:
+      return true;
+    default:
+      return op.await;
+  }
+}
+
+// Takes the GIL if it is free; else waits for it (the holder hands it over).
+bool Kernel::take_gil(Core& core, Thread& t) {
+  Process& p = *t.process;
+  Gil& g = p.gil;
+  if (!g.holder) {
+    g.holder = &t;
+    t.holds_gil = true;
+    g.since = now_ns();
+    ++g.switches;
+    ++counters_.gil_switches;
+    arm_gil_check(core, p);
+    return true;
+  }
+  g.waiters.push_back(&t);
+  arm_gil_check(core, p);
+  SysClock clock(core);
+  syscall_entry(core);
+  block(core, t, ThreadState::kWaiting, WaitKind::kGil, "wait", clock);
+  return false;
+}
+
+// Gives the GIL up; the first waiter gets it (CPython's forced switching:
+// the dropper cannot take it straight back).
+void Kernel::release_gil(Core& core, Thread& t) {
+  Process& p = *t.process;
+  Gil& g = p.gil;
+  t.holds_gil = false;
+  t.gil_drop = false;
+  g.holder = nullptr;
+  while (!g.waiters.empty()) {
+    Thread* w = g.waiters.front();
+    g.waiters.pop_front();
+    if (w->state != ThreadState::kWaiting) continue;
+    g.holder = w;
+    w->holds_gil = true;
+    g.since = now_ns();
+    ++g.switches;
+    ++counters_.gil_switches;
+    make_ready(&core, *w, IOSIM_READY_WOKEN);
+    break;
+  }
+  arm_gil_check(core, p);
+}
+
+// While someone waits, a check runs one switch interval after the GIL last
+// changed hands (or after the wait began): if it has not changed hands
+// since, the holder is asked to drop it.
+void Kernel::arm_gil_check(Core& core, Process& p) {
+  Gil& g = p.gil;
+  if (g.check_armed || !g.holder || g.waiters.empty()) return;
+  g.check_armed = true;
+  const Ns at = std::max(now_ns(), g.since) + config_.gil_switch_interval;
+  add_timeout(&core, at, Timeout{Timeout::Kind::kGilCheck, nullptr, &p, g.switches});
+}
+
+void Kernel::gil_check(Core& core, Process& p, std::uint64_t switches) {
+  Gil& g = p.gil;
+  g.check_armed = false;
+  if (!g.holder || g.waiters.empty()) return;
+  if (g.switches != switches) {  // it changed hands meanwhile: wait a full interval again
+    g.check_armed = true;
+    add_timeout(&core, g.since + config_.gil_switch_interval,
+                Timeout{Timeout::Kind::kGilCheck, nullptr, &p, g.switches});
+    return;
+  }
+  Thread& h = *g.holder;
+  h.gil_drop = true;
+  ++g.drop_requests;
+  // On a core, it notices between two steps: interrupt it there.
+  for (std::size_t c = 0; c < running_.size(); ++c)
+    if (running_[c] == &h && c != static_cast<std::size_t>(core.id()))
+      core.write(config_.map.ic + InterruptController::kSendIpi, c);
+}
+
+}  // namespace iosim
