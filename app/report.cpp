@@ -13,24 +13,7 @@ namespace iosim {
 namespace {
 
 const char* end_name(const Thread& t) {
-  if (t.killed) return "killed";
-  switch (t.state) {
-    case ThreadState::kDone:
-      return "finished";
-    case ThreadState::kNew:
-      return "not started";
-    case ThreadState::kReady:
-      return "ready";
-    case ThreadState::kRunning:
-      return "running";
-    case ThreadState::kBlocked:
-      return "blocked";
-    case ThreadState::kSleeping:
-      return "sleeping";
-    case ThreadState::kWaiting:
-      return "waiting";
-  }
-  return "?";
+  return t.killed ? "killed" : state_name(t.state);
 }
 
 ThreadReport thread_report(const Thread& t) {

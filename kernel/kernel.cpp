@@ -17,25 +17,6 @@ namespace {
 constexpr Ns kNever = std::numeric_limits<Ns>::max();
 constexpr std::uint64_t kNoThread = ~std::uint64_t{0};
 
-const char* state_name(ThreadState s) {
-  switch (s) {
-    case ThreadState::kNew:
-      return "not started";
-    case ThreadState::kReady:
-      return "ready";
-    case ThreadState::kRunning:
-      return "running";
-    case ThreadState::kBlocked:
-      return "blocked on I/O";
-    case ThreadState::kSleeping:
-      return "sleeping";
-    case ThreadState::kWaiting:
-      return "waiting";
-    case ThreadState::kDone:
-      return "finished";
-  }
-  return "?";
-}
 }  // namespace
 
 Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& cpu, Ram& ram)
@@ -246,8 +227,10 @@ Thread* Kernel::pick(Core& core) {
     std::uint64_t id = policy_->pick(core.id(), now_ns());
     if (id == IOSIM_NO_TASK) return nullptr;
     // A daemon killed while it waited in the queue: drop it.
-    if (id < threads_.size() && threads_[id]->killed && threads_[id]->state == ThreadState::kDone)
+    if (id < threads_.size() && threads_[id]->killed && threads_[id]->state == ThreadState::kDone) {
+      policy_->exit(task_view(*threads_[id], IOSIM_READY_ARRIVED), now_ns());
       continue;
+    }
     if (!check_pick(core, id)) return nullptr;
     --ready_;
     return threads_[id].get();

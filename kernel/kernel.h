@@ -228,6 +228,7 @@ class Kernel : public CoreSoftware {
   void task_woken(Core& core, Thread& t, LoopTask& task);
   void collect(EventLoop& loop);
   void leave_loop(Thread& t);
+  void cancel_tasks(Thread& t);
   void loop_poll(Core& core, Thread& t);
   bool sys_map(Core& core, Thread& t, const Op& op);
   bool submit_work(Core& core, Thread& t, Pool& pool, WorkItem item);

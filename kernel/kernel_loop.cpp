@@ -138,6 +138,17 @@ void Kernel::loop_poll(Core& core, Thread& t) {
 // create_task and never awaited) are cancelled.
 void Kernel::leave_loop(Thread& t) {
   EventLoop& loop = *t.loop;
+  cancel_tasks(t);
+  loop.ready.clear();
+  loop.timers.clear();
+  loop.woken.clear();
+  loop.active = false;
+  advance(t.main);
+}
+
+// Frees every task that has not ended (the loop ends, or its thread does).
+void Kernel::cancel_tasks(Thread& t) {
+  EventLoop& loop = *t.loop;
   for (auto& task : loop.tasks) {
     if (task->done) continue;
     task->done = true;
@@ -145,11 +156,6 @@ void Kernel::leave_loop(Thread& t) {
     free_buffer(task->ctx, t.process);
     memory_.release(t.process, config_.memory.task);
   }
-  loop.ready.clear();
-  loop.timers.clear();
-  loop.woken.clear();
-  loop.active = false;
-  advance(t.main);
 }
 
 void Kernel::task_finished(Thread& t, LoopTask& task) {

@@ -251,6 +251,7 @@ void Kernel::end_thread(Core* core, Thread& t) {
   Process& p = *t.process;
   memory_.release(&p, config_.memory.thread_stack + config_.memory.thread_kernel);
   free_buffer(t.main, &p);
+  if (t.loop) cancel_tasks(t);
   wake_joiners(core, t.joiners);
   --p.live_threads;
   if (!t.spec->daemon) --p.live_non_daemon;
@@ -289,7 +290,11 @@ void Kernel::kill_thread(Core* core, Thread& t) {
         resched_core(*core, c);
     return;
   }
-  if (t.state == ThreadState::kReady) --ready_;  // pick() drops it when the policy returns it
+  if (t.state == ThreadState::kReady) {
+    --ready_;  // pick() drops it (and tells the policy) when the policy returns it
+  } else {
+    policy_->exit(task_view(t, IOSIM_READY_ARRIVED), now_ns());
+  }
   if (t.holds_gil) {
     t.holds_gil = false;
     t.process->gil.holder = nullptr;

@@ -31,6 +31,27 @@ enum class ThreadState : std::uint8_t {
   kDone
 };
 
+// How reports and messages name a state.
+inline const char* state_name(ThreadState s) {
+  switch (s) {
+    case ThreadState::kNew:
+      return "not started";
+    case ThreadState::kReady:
+      return "ready";
+    case ThreadState::kRunning:
+      return "running";
+    case ThreadState::kBlocked:
+      return "blocked";
+    case ThreadState::kSleeping:
+      return "sleeping";
+    case ThreadState::kWaiting:
+      return "waiting";
+    case ThreadState::kDone:
+      return "finished";
+  }
+  return "?";
+}
+
 // What a kWaiting thread waits for, for its accounting.
 enum class WaitKind : std::uint8_t { kNone, kLock, kGil, kJoin };
 
