@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
       "free during I/O"};
   app.set_version_flag("--version", "iosim 0.1.0");
   app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 completed; 1 internal error; 2 bad input (file:line:col messages);\n"
+      "3 a limit was reached (simulated time, memory); 4 stalled (every thread waits, nothing\n"
+      "can wake them); 5 the scheduling policy made an invalid decision. See docs/json-report.md.");
 
   iosim::RunOptions run;
   std::string run_file;

@@ -103,13 +103,15 @@ TEST(Check, ReportsAProgramErrorAtItsLineInTheFile) {
   std::remove(path.c_str());
 }
 
-TEST(Check, AcceptsTheLessonScenarios) {
-  for (const char* w :
-       {"cpu-free-during-io/dma.toml", "cpu-free-during-io/pio.toml",
-        "cpu-free-during-io/dma-polling.toml", "cpu-free-during-io/pio-interrupt.toml"}) {
-    auto r = run_iosim(std::string("check ") + workload(w));
-    EXPECT_EQ(r.status, 0) << w << ": " << r.err;
+TEST(Check, AcceptsEveryScenarioInTheWorkloadLibrary) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(workload(""))) {
+    if (entry.path().extension() != ".toml") continue;
+    auto r = run_iosim("check " + entry.path().string());
+    EXPECT_EQ(r.status, 0) << entry.path() << ": " << r.err;
+    ++checked;
   }
+  EXPECT_GE(checked, 5);
 }
 
 TEST(Limits, SimulatedTimeLimitEndsTheRunWithAPartialReportAndStatus3) {
@@ -120,6 +122,20 @@ TEST(Limits, SimulatedTimeLimitEndsTheRunWithAPartialReportAndStatus3) {
   EXPECT_EQ(j["status"], "sim_time_limit");
   EXPECT_EQ(j["sim_time_ns"], 50'000'000);
   EXPECT_NE(r.err.find("time limit"), std::string::npos) << r.err;
+}
+
+TEST(Limits, RunningOutOfMemoryEndsTheRunWithThePartialReportAndStatus3) {
+  // 40 MiB: the kernel (1 MiB), the app and one pool worker (python
+  // processes: 10 MiB and an 8 MiB stack each) fit; the second worker does not.
+  auto r = run_iosim("run --quiet --json " + workload("examples/kernel-tour.toml") +
+                     " --set machine.ram=40MiB");
+  EXPECT_EQ(r.status, 3) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "out_of_memory");
+  ASSERT_EQ(j["memory"]["failures"].size(), 1u);
+  EXPECT_EQ(j["memory"]["failures"][0]["what"], "process 'app/crunch[1]'");
+  EXPECT_NE(r.err.find("out of memory at"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("on_exhausted"), std::string::npos) << "says how to carry on: " << r.err;
 }
 
 TEST(Usage, AnUnwritableTracePathIsABadInputNotACrash) {

@@ -286,5 +286,27 @@ name = "app"
   });
 }
 
+TEST(PolicyFault, PickingATaskThatAlreadyRanIsAFaultWithItsState) {
+  Scenario s = scenario_from_toml(R"(
+[[process]]
+name = "app"
+  [[process.thread]]
+  name = "a"
+  program = "compute 1ms"
+  [[process.thread]]
+  name = "b"
+  program = "compute 1ms"
+)");
+  s.kernel.policy = IOSIM_TEST_STALE_POLICY;
+  run_until(s, RunEnd::kPolicyFault, [](Platform& p) {
+    const PolicyFault& fault = p.kernel().fault();
+    EXPECT_NE(fault.message.find("task 1 (b) is not ready: it is finished"), std::string::npos)
+        << fault.message;
+    EXPECT_NE(fault.message.find("ready tasks: 0 (a)"), std::string::npos) << fault.message;
+    EXPECT_GE(fault.time, 1 * kMs);
+    EXPECT_EQ(thread_named(p, "a").stats.first_run, -1) << "the run stopped before a ran";
+  });
+}
+
 }  // namespace
 }  // namespace iosim
