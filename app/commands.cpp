@@ -116,9 +116,9 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
   }
   if (status == "stalled") {
     std::fprintf(stderr,
-                 "iosim: stalled at %s: threads are waiting but nothing in the machine can wake "
-                 "them; the report is partial\n",
-                 units::format_duration(now_ns()).c_str());
+                 "iosim: stalled since %s: threads are waiting but nothing in the machine can "
+                 "wake them; the report is partial\n",
+                 units::format_duration(platform.kernel().last_state_change()).c_str());
     return kExitStalled;
   }
   if (status == "policy_fault") {

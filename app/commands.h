@@ -3,8 +3,9 @@
 //   0  success
 //   1  internal error (a bug in iosim: please report it)
 //   2  bad input: the scenario or the command line is wrong (messages say where)
-//   3  the run hit its simulated-time limit (the report is partial)
+//   3  the run hit a limit: simulated time, or memory (the report is partial)
 //   4  the run stalled: threads wait but nothing in the machine can wake them
+//   5  the scheduling policy made an invalid decision (the report is partial)
 #pragma once
 
 #include <optional>

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "kernel/policies/policy_registry.h"
@@ -80,8 +81,11 @@ std::unique_ptr<sched::Policy> Platform::make_policy() const {
   params.quantum = k.quantum;
   params.cores = cores_;
   params.seed = scenario_.seed;
-  if (k.policy.size() > 3 && k.policy.ends_with(".so"))
-    return load_policy_library(k.policy, sched::Config{k.quantum, cores_, 0, scenario_.seed});
+  if (k.policy.size() > 3 && k.policy.ends_with(".so")) {
+    // An absolute path: a bare "my.so" would make dlopen search the system's libraries.
+    const std::string path = std::filesystem::absolute(k.policy).string();
+    return load_policy_library(path, sched::Config{k.quantum, cores_, 0, scenario_.seed});
+  }
   auto policy = make_builtin_policy(k.policy, params);
   if (!policy) throw std::runtime_error(fmt::format("unknown policy '{}'", k.policy));
   return policy;

@@ -88,6 +88,7 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
   t.state = s;
   t.wait = wait;
   t.state_since = now_ns();
+  last_change_ = now_ns();
 }
 
 // `core` is null at boot, before any core runs: the thread just joins the queue.
@@ -171,11 +172,7 @@ void Kernel::run(Core& core) {
     Thread* t = pick(core);
     if (stop_ != KernelStop::kNone) halt(core);
     if (!t) {
-      if (slice_end_[c] != kNever && config_.timer == TimerMode::kTickless) {
-        // Tickless idle: no thread, so silence the quantum timer.
-        core.write(config_.map.core_timers[c] + Timer::kCtrl, Timer::kStopped);
-        slice_end_[c] = kNever;
-      }
+      disarm_quantum(core);  // tickless idle: no thread, so silence the quantum timer
       idle_[c] = true;
       core.idle_until_irq();
       idle_[c] = false;
@@ -297,14 +294,25 @@ void Kernel::dispatch(Core& core, Thread& t) {
 
 void Kernel::arm_quantum(Core& core, Thread& t) {
   auto c = static_cast<std::size_t>(core.id());
-  slice_end_[c] = kNever;
-  if (config_.mode != SchedMode::kPreemptive) return;
-  Ns quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED), core.id());
-  if (quantum <= 0) return;
+  Ns quantum = 0;
+  if (config_.mode == SchedMode::kPreemptive)
+    quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED), core.id());
+  if (quantum <= 0) {  // runs until it blocks: no deadline may interrupt it
+    disarm_quantum(core);
+    return;
+  }
   slice_end_[c] = now_ns() + quantum;
   if (config_.timer == TimerMode::kPeriodic) return;  // the first tick past slice_end_ preempts
   core.write(config_.map.core_timers[c] + Timer::kDeadline,
              static_cast<std::uint64_t>(slice_end_[c]));
+}
+
+// A tickless core's pending deadline is cancelled (a periodic tick runs on).
+void Kernel::disarm_quantum(Core& core) {
+  auto c = static_cast<std::size_t>(core.id());
+  if (slice_end_[c] != kNever && config_.timer == TimerMode::kTickless && now_ns() < slice_end_[c])
+    core.write(config_.map.core_timers[c] + Timer::kCtrl, Timer::kStopped);
+  slice_end_[c] = kNever;
 }
 
 void Kernel::run_thread(Core& core, Thread& t) {

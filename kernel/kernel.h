@@ -118,6 +118,7 @@ class Kernel : public CoreSoftware {
   const PolicyFault& fault() const { return fault_; }
   Ns finish_time() const { return finished_at_; }
   std::uint64_t ready_count() const { return ready_; }
+  Ns last_state_change() const { return last_change_; }  // when a thread last changed state
 
  private:
   // A timed kernel event: a thread's start or wake-up, a GIL drop check, an
@@ -151,6 +152,7 @@ class Kernel : public CoreSoftware {
   void add_timeout(Core* core, Ns at, Timeout timeout);
   void arm_sys_timer(Core& core);
   void arm_quantum(Core& core, Thread& t);
+  void disarm_quantum(Core& core);
   void start_core_timer(Core& core);
   void set_state(Thread& t, ThreadState s, WaitKind wait = WaitKind::kNone);
   void make_ready(Core* core, Thread& t, iosim_ready_reason reason);
@@ -202,6 +204,7 @@ class Kernel : public CoreSoftware {
   bool sys_lock(Core& core, Thread& t, const Op& op);
   bool sys_unlock(Core& core, Thread& t, const Op& op);
   void release_mutex(Core& core, Mutex& m);
+  void futex_wake(Core& core, Thread& t, const std::function<void()>& wake);
   bool sys_acquire(Core& core, Thread& t, const Op& op);
   bool sys_release(Core& core, Thread& t, const Op& op);
   bool sys_wait(Core& core, Thread& t, const Op& op);
@@ -232,7 +235,8 @@ class Kernel : public CoreSoftware {
   void loop_poll(Core& core, Thread& t);
   bool sys_map(Core& core, Thread& t, const Op& op);
   bool submit_work(Core& core, Thread& t, Pool& pool, WorkItem item);
-  bool add_worker(Core& core, Pool& pool);
+  bool add_worker(Core& core, Thread& t, Pool& pool);
+  bool spawn_worker(Core& core, Pool& pool);
   bool worker_next(Core& core, Thread& t);
   void work_done(Core& core, Thread& worker);
   Pool& pool_of(Thread& t, const Op& op);
@@ -253,6 +257,7 @@ class Kernel : public CoreSoftware {
   bool loaded_ = false;
   std::uint64_t live_processes_ = 0, ready_ = 0;
   Ns finished_at_ = -1;
+  Ns last_change_ = 0;
   std::function<void()> finish_;
   KernelStop stop_ = KernelStop::kNone;
   PolicyFault fault_;

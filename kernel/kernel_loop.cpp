@@ -230,10 +230,18 @@ bool Kernel::loop_await(Core& core, Thread& t, const Op& op) {
       suspend = task.pending_children > 0;
       break;
     }
-    case OpKind::kRunInExecutor:
+    case OpKind::kRunInExecutor: {
+      Pool& pool = pool_of(t, op);
+      if (pool.spec->kind == PoolKind::kProcess && c.phase == 0) {  // pickle the argument
+        const KernelCosts& k = config_.costs;
+        if (!pay(core, t, k.ipc_message + static_cast<Ns>(pool.spec->send_bytes) * k.ipc_byte))
+          return true;
+        c.phase = 1;
+      }
       advance(c);
-      if (!submit_work(core, t, pool_of(t, op), WorkItem{nullptr, &task})) suspend = false;
+      if (!submit_work(core, t, pool, WorkItem{nullptr, &task})) suspend = false;
       break;
+    }
     default:
       break;
   }
@@ -281,7 +289,7 @@ bool Kernel::sys_map(Core& core, Thread& t, const Op& op) {
 
 // Queues an item and finds it a worker: an idle one, or a new one while the
 // pool has fewer than its maximum. False if no worker could ever run it.
-bool Kernel::submit_work(Core& core, Thread&, Pool& pool, WorkItem item) {
+bool Kernel::submit_work(Core& core, Thread& t, Pool& pool, WorkItem item) {
   pool.queue.push_back(item);
   while (!pool.idle.empty()) {
     Thread* w = pool.idle.front();
@@ -290,15 +298,25 @@ bool Kernel::submit_work(Core& core, Thread&, Pool& pool, WorkItem item) {
     make_ready(&core, *w, IOSIM_READY_WOKEN);
     return true;
   }
-  if (pool.workers.size() < pool.spec->workers && add_worker(core, pool)) return true;
+  if (pool.workers.size() < pool.spec->workers && add_worker(core, t, pool)) return true;
   if (!pool.workers.empty()) return true;  // a busy worker will take it
   pool.queue.pop_back();
   return false;
 }
 
 // A thread of the owning process, or a child process of its runtime (which
-// starts its own interpreter) running one worker thread.
-bool Kernel::add_worker(Core& core, Pool& pool) {
+// starts its own interpreter) running one worker thread. Creating it is a
+// syscall of the thread that submitted the work.
+bool Kernel::add_worker(Core& core, Thread& t, Pool& pool) {
+  SysClock clock(core);
+  syscall_entry(core);
+  const bool added = spawn_worker(core, pool);
+  core.spend(config_.costs.syscall_exit);
+  t.stats.sys += clock.elapsed();
+  return added;
+}
+
+bool Kernel::spawn_worker(Core& core, Pool& pool) {
   Process& owner = *pool.owner;
   const std::string name = fmt::format("{}[{}]", pool.spec->name, pool.workers.size());
   Process* home = &owner;

@@ -119,9 +119,10 @@ Process* Kernel::start_process(Core* core, const ProcessSpec& spec, std::uint32_
   for (std::size_t i = 0; i < spec.threads.size() && stop_ == KernelStop::kNone; ++i) {
     const ThreadSpec& ts = spec.threads[i];
     if (ts.spawned) continue;
-    // Other threads start once the interpreter is up (the main thread starts them).
-    const Ns delay = i > 0 && p.runtime == Runtime::kPython ? config_.costs.python_startup : 0;
     for (std::uint32_t k = 0; k < ts.count; ++k) {
+      // Other threads start once the interpreter is up (the main thread starts them).
+      const bool main = i == 0 && k == 0;
+      const Ns delay = !main && p.runtime == Runtime::kPython ? config_.costs.python_startup : 0;
       Thread* t = create_thread(core, p, ts, ts.program, instance_name(ts.name, ts.count, k),
                                 ts.start + delay);
       if (t) p.by_spec[i].push_back(t);

@@ -87,6 +87,16 @@ void Kernel::release_mutex(Core& core, Mutex& m) {
   }
 }
 
+// Waking a thread that sleeps in the kernel is a syscall of the waker (a
+// futex wake); with nobody asleep, releasing stays in user space.
+void Kernel::futex_wake(Core& core, Thread& t, const std::function<void()>& wake) {
+  SysClock clock(core);
+  syscall_entry(core);
+  wake();
+  core.spend(config_.costs.syscall_exit);
+  t.stats.sys += clock.elapsed();
+}
+
 bool Kernel::sys_unlock(Core& core, Thread& t, const Op& op) {
   Mutex& m = mutex(t, op);
   if (m.owner != &t) {
@@ -94,15 +104,10 @@ bool Kernel::sys_unlock(Core& core, Thread& t, const Op& op) {
     return true;
   }
   if (!pay(core, t, config_.costs.lock)) return true;
-  if (m.waiters.empty()) {
+  if (m.waiters.empty())
     m.owner = nullptr;
-  } else {  // someone sleeps on it: a futex wake
-    SysClock clock(core);
-    syscall_entry(core);
-    release_mutex(core, m);
-    core.spend(config_.costs.syscall_exit);
-    t.stats.sys += clock.elapsed();
-  }
+  else
+    futex_wake(core, t, [&] { release_mutex(core, m); });
   advance(*t.ctx);
   return true;
 }
@@ -125,15 +130,21 @@ bool Kernel::sys_release(Core& core, Thread& t, const Op& op) {
   Semaphore& s = semaphore(t, op);
   if (!pay(core, t, config_.costs.lock)) return true;
   advance(*t.ctx);
-  while (!s.waiters.empty()) {
-    Thread* w = s.waiters.front();
-    s.waiters.pop_front();
-    if (w->state != ThreadState::kWaiting) continue;
-    advance(*w->ctx);  // its acquire succeeds: the count goes straight to it
-    make_ready(&core, *w, IOSIM_READY_WOKEN);
+  if (s.waiters.empty()) {
+    ++s.count;
     return true;
   }
-  ++s.count;
+  futex_wake(core, t, [&] {
+    while (!s.waiters.empty()) {
+      Thread* w = s.waiters.front();
+      s.waiters.pop_front();
+      if (w->state != ThreadState::kWaiting) continue;
+      advance(*w->ctx);  // its acquire succeeds: the count goes straight to it
+      make_ready(&core, *w, IOSIM_READY_WOKEN);
+      return;
+    }
+    ++s.count;  // every waiter had been killed
+  });
   return true;
 }
 
@@ -156,22 +167,20 @@ bool Kernel::sys_wait(Core& core, Thread& t, const Op& op) {
   return false;
 }
 
+// Like Python's Condition.notify, the caller must hold the lock; so the
+// woken threads queue for the mutex, and take it when the caller unlocks.
 bool Kernel::sys_notify(Core& core, Thread& t, const Op& op, bool all) {
   Condition& cv = condition(t, op);
+  if (cv.lock->owner != &t) {
+    program_error(t, op, "notify on a condition without holding its lock");
+    return true;
+  }
   if (!pay(core, t, config_.costs.lock)) return true;
   while (!cv.waiters.empty()) {
     Thread* w = cv.waiters.front();
     cv.waiters.pop_front();
     if (w->state != ThreadState::kWaiting) continue;
-    Mutex& m = *cv.lock;
-    if (!m.owner) {
-      m.owner = w;
-      ++m.acquisitions;
-      advance(*w->ctx);
-      make_ready(&core, *w, IOSIM_READY_WOKEN);
-    } else {
-      m.waiters.push_back(w);
-    }
+    cv.lock->waiters.push_back(w);
     if (!all) break;
   }
   advance(*t.ctx);
