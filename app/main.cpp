@@ -2,11 +2,14 @@
 // app/commands.cpp; everything else lives in the layers below.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/commands.h"
+#include "app/compare.h"
 
 // libsystemc.so calls sc_main from its own main(); iosim has its own main()
 // (to parse arguments first) and drives SystemC directly, but the symbol must exist.
@@ -46,6 +49,22 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--set", check_overrides, "override a scenario value")
       ->type_name("KEY=VALUE");
 
+  iosim::CompareOptions compare;
+  compare.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "run several scenarios (or a lesson folder) and print one table");
+  compare_cmd->add_option("PATH", compare.paths, "scenario files, or folders of them")->required();
+  compare_cmd->add_option("--jobs,-j", compare.jobs, "runs at once (default: the number of CPUs)")
+      ->check(CLI::Range(1, 256));
+  compare_cmd->add_option("--metric", compare.metrics,
+                          "add a column: a dotted path into the JSON report, e.g. "
+                          "metrics.avg_turnaround_ns");
+  compare_cmd->add_option("--set", compare.overrides, "override a value in every scenario")
+      ->type_name("KEY=VALUE");
+  auto* csv = compare_cmd->add_flag("--csv", compare.csv, "print the table as CSV (raw numbers)");
+  compare_cmd->add_flag("--json", compare.json, "print the table as JSON")->excludes(csv);
+  compare_cmd->add_flag("--quiet,-q", compare.quiet, "no progress line on stderr");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -58,5 +77,6 @@ int main(int argc, char** argv) {
     if (!run_file.empty()) run.file = run_file;
     return iosim::run_command(run);
   }
+  if (*compare_cmd) return iosim::compare_command(compare);
   return iosim::check_command(check_file, check_overrides);
 }

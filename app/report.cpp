@@ -16,12 +16,23 @@ const char* end_name(const Thread& t) {
   return t.killed ? "killed" : state_name(t.state);
 }
 
+// CPU-bound when it computed most of its life (above 80%), I/O-bound when
+// it mostly waited (below 20%): waiting for a core does not count against
+// it, since a CPU-bound thread waits for a core too.
+const char* bound(const ThreadStats& st, Ns end) {
+  const Ns life = (st.finish >= 0 ? st.finish : end) - st.arrival - st.ready_wait;
+  if (life <= 0) return "mixed";
+  const double share = static_cast<double>(st.user + st.sys) / static_cast<double>(life);
+  return share > 0.8 ? "cpu" : share < 0.2 ? "io" : "mixed";
+}
+
 ThreadReport thread_report(const Thread& t) {
   const ThreadStats& st = t.stats;
   ThreadReport r{};
   r.name = t.name;
   r.process = t.process->name;
   r.end = end_name(t);
+  r.bound = bound(st, now_ns());
   r.arrival = st.arrival;
   r.first_run = st.first_run;
   r.finish = st.finish;
@@ -208,6 +219,7 @@ std::string report_json(const Report& r) {
     j["threads"].push_back({{"name", t.name},
                             {"process", t.process},
                             {"end", t.end},
+                            {"bound", t.bound},
                             {"arrival_ns", t.arrival},
                             {"first_run_ns", maybe(t.first_run)},
                             {"finish_ns", maybe(t.finish)},
@@ -358,6 +370,7 @@ void threads_table(std::string& out, const Report& r) {
   std::vector<std::string> head{"arrival",    "first run", "finish", "cpu",
                                 "ready wait", "io wait",   "sleep"};
   if (sync) head.insert(head.end(), {"lock wait", "gil wait", "join wait"});
+  head.push_back("bound");
   out += "\n" + row("Threads", w, head);
   for (std::size_t i = 0; i < shown; ++i) {
     const ThreadReport& t = r.threads[i];
@@ -372,6 +385,7 @@ void threads_table(std::string& out, const Report& r) {
       cells.insert(cells.end(),
                    {units::format_duration(t.lock_wait), units::format_duration(t.gil_wait),
                     units::format_duration(t.join_wait)});
+    cells.push_back(t.bound);
     out += row("  " + t.process + "/" + t.name, w, cells);
   }
   if (r.threads.size() > shown)

@@ -25,6 +25,7 @@ struct CoreReport {
 struct ThreadReport {
   std::string name, process;
   std::string end;                // "finished", "killed", or its state when the run stopped
+  std::string bound;              // "cpu", "io" or "mixed": its CPU time over its lifetime
   Ns arrival, first_run, finish;  // -1 when it never happened
   Ns turnaround, response;        // finish - arrival, first run - arrival; -1 if not known
   Ns cpu, user, sys, ready_wait, io_wait, sleep, lock_wait, gil_wait, join_wait;

@@ -1,0 +1,398 @@
+#include "app/compare.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "app/commands.h"
+#include "sim/units.h"
+
+namespace iosim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kLessonIndex = "lesson.toml";
+
+// What the scenarios are, and the lesson they belong to (if a folder said).
+struct Plan {
+  std::string title, question;
+  std::vector<std::string> files;
+};
+
+// One finished run: its exit status, its report (when it printed one), and
+// the first line of what it said on stderr.
+struct Run {
+  int status = -1;
+  std::optional<json> report;
+  std::string out, err;
+};
+
+std::optional<toml::table> parse_index(const fs::path& path, std::string* error) {
+#if TOML_EXCEPTIONS
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    *error = std::string(e.description());
+    return std::nullopt;
+  }
+#else
+  toml::parse_result result = toml::parse_file(path.string());
+  if (!result) {
+    *error = std::string(result.error().description());
+    return std::nullopt;
+  }
+  return std::move(result).table();
+#endif
+}
+
+// A lesson folder's index: its title, question and variants, in order.
+bool read_index(const fs::path& folder, Plan& plan) {
+  const fs::path index = folder / kLessonIndex;
+  std::string error;
+  std::optional<toml::table> table = parse_index(index, &error);
+  if (!table) {
+    std::fprintf(stderr, "%s: error: %s\n", index.c_str(), error.c_str());
+    return false;
+  }
+  if (plan.title.empty()) {
+    plan.title = table->get_as<std::string>("title") ? **table->get_as<std::string>("title") : "";
+    plan.question =
+        table->get_as<std::string>("question") ? **table->get_as<std::string>("question") : "";
+  }
+  const toml::array* variants = table->get_as<toml::array>("variants");
+  if (!variants || variants->empty()) {
+    std::fprintf(stderr,
+                 "%s: error: expected variants = [\"first.toml\", ...], the scenarios to compare "
+                 "in order\n",
+                 index.c_str());
+    return false;
+  }
+  for (const toml::node& v : *variants) {
+    const auto* name = v.as_string();
+    if (!name) {
+      std::fprintf(stderr, "%s: error: each variant must be a file name in quotes\n",
+                   index.c_str());
+      return false;
+    }
+    plan.files.push_back((folder / name->get()).string());
+  }
+  return true;
+}
+
+// Files stand for themselves; a folder for its lesson's variants, or for
+// every scenario in it.
+bool expand(const std::vector<std::string>& paths, Plan& plan) {
+  for (const std::string& path : paths) {
+    if (!fs::is_directory(path)) {
+      if (!fs::exists(path)) {
+        std::fprintf(stderr, "iosim: error: %s: no such file or folder\n", path.c_str());
+        return false;
+      }
+      plan.files.push_back(path);
+      continue;
+    }
+    if (fs::exists(fs::path(path) / kLessonIndex)) {
+      if (!read_index(path, plan)) return false;
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(path))
+      if (entry.path().extension() == ".toml") found.push_back(entry.path().string());
+    std::sort(found.begin(), found.end());
+    if (found.empty()) {
+      std::fprintf(stderr, "iosim: error: %s: no scenarios (*.toml) in this folder\n",
+                   path.c_str());
+      return false;
+    }
+    plan.files.insert(plan.files.end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+// Starts `iosim run FILE --json` with its stdout and stderr on pipes.
+struct Child {
+  pid_t pid = -1;
+  int out = -1, err = -1;
+  std::size_t index = 0;
+};
+
+Child start_run(const std::string& file, const CompareOptions& options, std::size_t index) {
+  std::vector<std::string> args{"iosim", "run", file, "--json", "--quiet"};
+  for (const std::string& o : options.overrides) {
+    args.push_back("--set");
+    args.push_back(o);
+  }
+  int out[2], err[2];
+  if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("cannot create a pipe");
+  Child child{fork(), out[0], err[0], index};
+  if (child.pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(err[1], STDERR_FILENO);
+    close(out[0]);
+    close(err[0]);
+    std::vector<char*> argv;
+    for (std::string& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    _exit(kExitInternal);
+  }
+  close(out[1]);
+  close(err[1]);
+  if (child.pid < 0) throw std::runtime_error("cannot fork");
+  return child;
+}
+
+// Reads both pipes to their end (a full pipe would block the child), then reaps it.
+Run finish_run(Child& child) {
+  Run run;
+  pollfd fds[2] = {{child.out, POLLIN, 0}, {child.err, POLLIN, 0}};
+  std::string* sinks[2] = {&run.out, &run.err};
+  int open_fds = 2;
+  char buffer[65536];
+  while (open_fds > 0) {
+    if (poll(fds, 2, -1) < 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<std::size_t>(n));
+      } else {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  int status = 0;
+  waitpid(child.pid, &status, 0);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : kExitInternal;
+  if (!run.out.empty()) {
+    json parsed = json::parse(run.out, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) run.report = std::move(parsed);
+  }
+  return run;
+}
+
+// Runs every file, `jobs` at a time, and returns the runs in file order.
+std::vector<Run> run_all(const std::vector<std::string>& files, const CompareOptions& options) {
+  std::vector<Run> runs(files.size());
+  const bool progress = !options.quiet && isatty(STDERR_FILENO);
+  std::size_t next = 0, done = 0;
+  std::vector<Child> running;
+  while (done < files.size()) {
+    while (next < files.size() && running.size() < static_cast<std::size_t>(options.jobs)) {
+      running.push_back(start_run(files[next], options, next));
+      ++next;
+    }
+    // The oldest first: its output is read while the others run.
+    Child child = running.front();
+    running.erase(running.begin());
+    runs[child.index] = finish_run(child);
+    ++done;
+    if (progress) std::fprintf(stderr, "\r  compare: %zu of %zu runs done ", done, files.size());
+  }
+  if (progress) std::fprintf(stderr, "\r%40s\r", "");
+  return runs;
+}
+
+// A dotted path into the report: "metrics.avg_turnaround_ns", "threads.0.cpu_ns".
+const json* lookup(const json& report, const std::string& path) {
+  const json* node = &report;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string key = path.substr(start, dot - start);
+    if (node->is_array()) {
+      if (key.empty() || !std::all_of(key.begin(), key.end(), ::isdigit)) return nullptr;
+      const std::size_t i = std::stoul(key);
+      if (i >= node->size()) return nullptr;
+      node = &(*node)[i];
+    } else if (node->is_object() && node->contains(key)) {
+      node = &(*node)[key];
+    } else {
+      return nullptr;
+    }
+    start = dot + 1;
+  }
+  return node;
+}
+
+// One row of the table: named cells, as numbers where they are numbers.
+struct Row {
+  std::string file, scenario, status;
+  json cells = json::object();
+};
+
+std::vector<std::string> columns(const CompareOptions& options) {
+  std::vector<std::string> names{"time_ns", "speedup", "cpu_utilisation", "peak_memory_bytes",
+                                 "context_switches"};
+  names.insert(names.end(), options.metrics.begin(), options.metrics.end());
+  return names;
+}
+
+Row make_row(const std::string& file, const Run& run, const Run& first,
+             const CompareOptions& options) {
+  Row row{fs::path(file).filename().string(), "", "", json::object()};
+  if (!run.report) {
+    const std::string err = run.err.substr(0, run.err.find('\n'));
+    row.status = fmt::format("error (exit {}): {}", run.status, err);
+    return row;
+  }
+  const json& r = *run.report;
+  row.scenario = r.value("scenario", "");
+  row.status = r.value("status", "");
+  const auto time = r["sim_time_ns"].get<std::int64_t>();
+  row.cells["time_ns"] = time;
+  if (first.report && time > 0)
+    row.cells["speedup"] = static_cast<double>((*first.report)["sim_time_ns"].get<std::int64_t>()) /
+                           static_cast<double>(time);
+  row.cells["cpu_utilisation"] = r["metrics"]["cpu_utilisation"];
+  row.cells["peak_memory_bytes"] = r["memory"]["peak_bytes"];
+  row.cells["context_switches"] = r["counters"]["context_switches"];
+  for (const std::string& m : options.metrics)
+    if (const json* v = lookup(r, m)) row.cells[m] = *v;
+  return row;
+}
+
+std::string cell_text(const std::string& column, const json& v) {
+  if (v.is_null()) return "-";
+  if (column == "speedup") return fmt::format("{:.2f}x", v.get<double>());
+  if (column == "cpu_utilisation") return fmt::format("{:.1f}%", 100 * v.get<double>());
+  if (column.ends_with("_bytes")) return units::format_size(v.get<std::uint64_t>());
+  if (column.ends_with("_ns") && v.is_number_integer())
+    return units::format_duration(v.get<std::int64_t>());
+  if (v.is_number_float()) return fmt::format("{:.4g}", v.get<double>());
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+std::string header_text(const std::string& column) {
+  if (column == "time_ns") return "time";
+  if (column == "cpu_utilisation") return "cpu use";
+  if (column == "peak_memory_bytes") return "peak memory";
+  if (column == "context_switches") return "switches";
+  return column;
+}
+
+void print_text(const Plan& plan, const std::vector<Row>& rows, const CompareOptions& options) {
+  if (!plan.title.empty()) std::printf("%s\n", plan.title.c_str());
+  if (!plan.question.empty()) std::printf("  %s\n", plan.question.c_str());
+  if (!plan.title.empty() || !plan.question.empty()) std::printf("\n");
+  const std::vector<std::string> cols = columns(options);
+  std::size_t name_w = 8;
+  for (const Row& r : rows)
+    name_w = std::max(name_w, r.file.size() + 2);
+  std::vector<std::size_t> widths;
+  for (const std::string& c : cols) {
+    std::size_t w = header_text(c).size();
+    for (const Row& r : rows)
+      w = std::max(w, cell_text(c, r.cells.value(c, json())).size());
+    widths.push_back(w + 2);
+  }
+  std::string line = fmt::format("{:<{}}", "scenario", name_w);
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    line += fmt::format("{:>{}}", header_text(cols[i]), widths[i]);
+  std::printf("%s  status\n", line.c_str());
+  for (const Row& r : rows) {
+    line = fmt::format("{:<{}}", r.file, name_w);
+    for (std::size_t i = 0; i < cols.size(); ++i)
+      line += fmt::format("{:>{}}", cell_text(cols[i], r.cells.value(cols[i], json())), widths[i]);
+    std::printf("%s  %s\n", line.c_str(), r.status.c_str());
+  }
+}
+
+// CSV keeps raw numbers (ns, bytes, ratios): it is for spreadsheets.
+void print_csv(const std::vector<Row>& rows, const CompareOptions& options) {
+  const std::vector<std::string> cols = columns(options);
+  std::string line = "file,scenario,status";
+  for (const std::string& c : cols)
+    line += "," + c;
+  std::printf("%s\n", line.c_str());
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char ch : s)
+      q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  for (const Row& r : rows) {
+    line = quote(r.file) + "," + quote(r.scenario) + "," + quote(r.status);
+    for (const std::string& c : cols) {
+      const json v = r.cells.value(c, json());
+      line += "," + (v.is_null()     ? std::string()
+                     : v.is_string() ? quote(v.get<std::string>())
+                                     : v.dump());
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+void print_json(const Plan& plan, const std::vector<Row>& rows) {
+  nlohmann::ordered_json out;
+  out["title"] = plan.title;
+  out["question"] = plan.question;
+  out["runs"] = nlohmann::ordered_json::array();
+  for (const Row& r : rows) {
+    nlohmann::ordered_json run = {{"file", r.file}, {"scenario", r.scenario}, {"status", r.status}};
+    for (const auto& [k, v] : r.cells.items())
+      run[k] = v;
+    out["runs"].push_back(run);
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+}
+
+}  // namespace
+
+int compare_command(const CompareOptions& options) {
+  Plan plan;
+  if (!expand(options.paths, plan)) return kExitBadInput;
+  std::vector<Run> runs;
+  try {
+    runs = run_all(plan.files, options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "iosim: error: %s\n", e.what());
+    return kExitInternal;
+  }
+  int status = kExitOk;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i].report) continue;
+    std::fprintf(stderr, "%s", runs[i].err.c_str());
+    status = std::max<int>(status, runs[i].status == kExitBadInput ? kExitBadInput : kExitInternal);
+  }
+  for (const std::string& m : options.metrics) {
+    bool found = false;
+    for (const Run& r : runs)
+      found = found || (r.report && lookup(*r.report, m));
+    if (!found && !runs.empty()) {
+      std::fprintf(stderr,
+                   "iosim: error: --metric %s is not in any report (use a dotted path such as "
+                   "metrics.avg_turnaround_ns or threads.0.cpu_ns; see docs/json-report.md)\n",
+                   m.c_str());
+      return kExitBadInput;
+    }
+  }
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    rows.push_back(make_row(plan.files[i], runs[i], runs.front(), options));
+  if (options.json)
+    print_json(plan, rows);
+  else if (options.csv)
+    print_csv(rows, options);
+  else
+    print_text(plan, rows, options);
+  return status;
+}
+
+}  // namespace iosim
