@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
+#include "app/bar_chart.h"
 #include "app/commands.h"
 #include "sim/units.h"
 
@@ -25,11 +27,22 @@ using nlohmann::json;
 
 constexpr const char* kLessonIndex = "lesson.toml";
 
-// What the scenarios are, and the lesson they belong to (if a folder said).
+// One run to make: a scenario, the overrides that make this variant, and
+// the row's label.
+struct Entry {
+  std::string file, label;
+  std::vector<std::string> overrides;
+};
+
+// What the runs are, and the lesson they belong to (if a folder said).
 struct Plan {
   std::string title, question;
-  std::vector<std::string> files;
+  std::vector<Entry> entries;
 };
+
+void add_file(Plan& plan, const std::string& file) {
+  plan.entries.push_back(Entry{file, fs::path(file).filename().string(), {}});
+}
 
 // One finished run: its exit status, its report (when it printed one), and
 // the first line of what it said on stderr.
@@ -86,7 +99,7 @@ bool read_index(const fs::path& folder, Plan& plan) {
                    index.c_str());
       return false;
     }
-    plan.files.push_back((folder / name->get()).string());
+    add_file(plan, (folder / name->get()).string());
   }
   return true;
 }
@@ -100,7 +113,7 @@ bool expand(const std::vector<std::string>& paths, Plan& plan) {
         std::fprintf(stderr, "iosim: error: %s: no such file or folder\n", path.c_str());
         return false;
       }
-      plan.files.push_back(path);
+      add_file(plan, path);
       continue;
     }
     if (fs::exists(fs::path(path) / kLessonIndex)) {
@@ -116,7 +129,8 @@ bool expand(const std::vector<std::string>& paths, Plan& plan) {
                    path.c_str());
       return false;
     }
-    plan.files.insert(plan.files.end(), found.begin(), found.end());
+    for (const std::string& f : found)
+      add_file(plan, f);
   }
   return true;
 }
@@ -128,9 +142,11 @@ struct Child {
   std::size_t index = 0;
 };
 
-Child start_run(const std::string& file, const CompareOptions& options, std::size_t index) {
-  std::vector<std::string> args{"iosim", "run", file, "--json", "--quiet"};
-  for (const std::string& o : options.overrides) {
+Child start_run(const Entry& entry, const CompareOptions& options, std::size_t index) {
+  std::vector<std::string> args{"iosim", "run", entry.file, "--json", "--quiet"};
+  std::vector<std::string> overrides = options.overrides;
+  overrides.insert(overrides.end(), entry.overrides.begin(), entry.overrides.end());
+  for (const std::string& o : overrides) {
     args.push_back("--set");
     args.push_back(o);
   }
@@ -186,15 +202,15 @@ Run finish_run(Child& child) {
   return run;
 }
 
-// Runs every file, `jobs` at a time, and returns the runs in file order.
-std::vector<Run> run_all(const std::vector<std::string>& files, const CompareOptions& options) {
-  std::vector<Run> runs(files.size());
+// Runs every entry, `jobs` at a time, and returns the runs in entry order.
+std::vector<Run> run_all(const std::vector<Entry>& entries, const CompareOptions& options) {
+  std::vector<Run> runs(entries.size());
   const bool progress = !options.quiet && isatty(STDERR_FILENO);
   std::size_t next = 0, done = 0;
   std::vector<Child> running;
-  while (done < files.size()) {
-    while (next < files.size() && running.size() < static_cast<std::size_t>(options.jobs)) {
-      running.push_back(start_run(files[next], options, next));
+  while (done < entries.size()) {
+    while (next < entries.size() && running.size() < static_cast<std::size_t>(options.jobs)) {
+      running.push_back(start_run(entries[next], options, next));
       ++next;
     }
     // The oldest first: its output is read while the others run.
@@ -202,7 +218,7 @@ std::vector<Run> run_all(const std::vector<std::string>& files, const CompareOpt
     running.erase(running.begin());
     runs[child.index] = finish_run(child);
     ++done;
-    if (progress) std::fprintf(stderr, "\r  compare: %zu of %zu runs done ", done, files.size());
+    if (progress) std::fprintf(stderr, "\r  compare: %zu of %zu runs done ", done, entries.size());
   }
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
   return runs;
@@ -243,9 +259,8 @@ std::vector<std::string> columns(const CompareOptions& options) {
   return names;
 }
 
-Row make_row(const std::string& file, const Run& run, const Run& first,
-             const CompareOptions& options) {
-  Row row{fs::path(file).filename().string(), "", "", json::object()};
+Row make_row(const Entry& entry, const Run& run, const Run& first, const CompareOptions& options) {
+  Row row{entry.label, "", "", json::object()};
   if (!run.report) {
     const std::string err = run.err.substr(0, run.err.find('\n'));
     row.status = fmt::format("error (exit {}): {}", run.status, err);
@@ -353,14 +368,84 @@ void print_json(const Plan& plan, const std::vector<Row>& rows) {
   std::printf("%s\n", out.dump(2).c_str());
 }
 
+// Time, speed-up and peak memory as bars, for people who would rather look than read.
+bool write_plot(const std::string& path, const Plan& plan, const std::vector<Row>& rows) {
+  std::vector<std::string> labels;
+  for (const Row& r : rows)
+    labels.push_back(r.file);
+  std::vector<BarPanel> panels;
+  for (const char* column : {"time_ns", "speedup", "peak_memory_bytes"}) {
+    BarPanel panel{std::string(column) == "time_ns"   ? "simulated time"
+                   : std::string(column) == "speedup" ? "speed-up against the first"
+                                                      : "peak memory",
+                   {},
+                   {}};
+    for (const Row& r : rows) {
+      const json v = r.cells.value(column, json());
+      panel.values.push_back(v.is_number() ? v.get<double>() : -1);
+      panel.shown.push_back(cell_text(column, v));
+    }
+    panels.push_back(std::move(panel));
+  }
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::binary);
+  out << bar_chart_svg(plan.title.empty() ? "iosim compare" : plan.title, labels, panels);
+  out.close();
+  if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::fprintf(stderr, "iosim: error: cannot write %s\n", path.c_str());
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Every combination of the swept values, the first parameter varying slowest.
+bool sweep_plan(const CompareOptions& options, Plan& plan) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> params;
+  for (const std::string& p : options.params) {
+    const std::size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+      std::fprintf(stderr,
+                   "iosim: error: --param %s: expected KEY=V1,V2,... such as "
+                   "kernel.quantum=1ms,10ms\n",
+                   p.c_str());
+      return false;
+    }
+    std::vector<std::string> values;
+    for (std::size_t start = eq + 1; start <= p.size();) {
+      const std::size_t comma = std::min(p.find(',', start), p.size());
+      values.push_back(p.substr(start, comma - start));
+      start = comma + 1;
+    }
+    params.emplace_back(p.substr(0, eq), values);
+  }
+  std::vector<Entry> entries{Entry{options.paths.front(), "", {}}};
+  for (const auto& [key, values] : params) {
+    std::vector<Entry> next;
+    for (const Entry& e : entries) {
+      for (const std::string& v : values) {
+        Entry more = e;
+        more.label += (more.label.empty() ? "" : " ") + key + "=" + v;
+        more.overrides.push_back(key + "=" + v);
+        next.push_back(more);
+      }
+    }
+    entries = std::move(next);
+  }
+  plan.entries = std::move(entries);
+  plan.title = "Sweep of " + fs::path(options.paths.front()).filename().string();
+  return true;
+}
+
 }  // namespace
 
 int compare_command(const CompareOptions& options) {
   Plan plan;
-  if (!expand(options.paths, plan)) return kExitBadInput;
+  if (options.params.empty() ? !expand(options.paths, plan) : !sweep_plan(options, plan))
+    return kExitBadInput;
   std::vector<Run> runs;
   try {
-    runs = run_all(plan.files, options);
+    runs = run_all(plan.entries, options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error: %s\n", e.what());
     return kExitInternal;
@@ -385,7 +470,8 @@ int compare_command(const CompareOptions& options) {
   }
   std::vector<Row> rows;
   for (std::size_t i = 0; i < runs.size(); ++i)
-    rows.push_back(make_row(plan.files[i], runs[i], runs.front(), options));
+    rows.push_back(make_row(plan.entries[i], runs[i], runs.front(), options));
+  if (!options.plot.empty() && !write_plot(options.plot, plan, rows)) return kExitBadInput;
   if (options.json)
     print_json(plan, rows);
   else if (options.csv)

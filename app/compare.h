@@ -1,4 +1,6 @@
 // `iosim compare`: runs several scenarios side by side and prints one table.
+// `iosim sweep` is the same over the values of one or more parameters of
+// one scenario (every combination, each run with --set KEY=VALUE).
 // Each run is `iosim run FILE --json` in its own child process (one
 // SystemC elaboration per process), up to `jobs` at a time; the table is in
 // the order the scenarios were given, so it does not depend on `jobs`.
@@ -17,6 +19,8 @@ struct CompareOptions {
   std::vector<std::string> paths;      // scenario files and lesson folders
   std::vector<std::string> overrides;  // --set, passed to every run
   std::vector<std::string> metrics;    // --metric: dotted paths into the JSON report
+  std::vector<std::string> params;     // sweep: KEY=V1,V2,... over the one scenario in paths
+  std::string plot;                    // --plot: an SVG of the table's bars ("" = none)
   int jobs = 1;
   bool csv = false, json = false, quiet = false;
 };

@@ -64,6 +64,27 @@ int main(int argc, char** argv) {
   auto* csv = compare_cmd->add_flag("--csv", compare.csv, "print the table as CSV (raw numbers)");
   compare_cmd->add_flag("--json", compare.json, "print the table as JSON")->excludes(csv);
   compare_cmd->add_flag("--quiet,-q", compare.quiet, "no progress line on stderr");
+  compare_cmd->add_option("--plot", compare.plot, "also draw the table as bar charts (SVG)")
+      ->type_name("FILE.svg");
+
+  iosim::CompareOptions sweep;
+  sweep.jobs = compare.jobs;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run one scenario over values of its parameters and print one table");
+  sweep_cmd->add_option("FILE", sweep.paths, "scenario file (TOML)")->required()->expected(1);
+  sweep_cmd->add_option("--param", sweep.params, "a parameter and its values")
+      ->type_name("KEY=V1,V2,...")
+      ->required();
+  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "runs at once (default: the number of CPUs)")
+      ->check(CLI::Range(1, 256));
+  sweep_cmd->add_option("--metric", sweep.metrics, "add a column: a dotted path into the report");
+  sweep_cmd->add_option("--set", sweep.overrides, "override a value in every run")
+      ->type_name("KEY=VALUE");
+  auto* sweep_csv = sweep_cmd->add_flag("--csv", sweep.csv, "print the table as CSV");
+  sweep_cmd->add_flag("--json", sweep.json, "print the table as JSON")->excludes(sweep_csv);
+  sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "no progress line on stderr");
+  sweep_cmd->add_option("--plot", sweep.plot, "also draw the table as bar charts (SVG)")
+      ->type_name("FILE.svg");
 
   try {
     app.parse(argc, argv);
@@ -78,5 +99,6 @@ int main(int argc, char** argv) {
     return iosim::run_command(run);
   }
   if (*compare_cmd) return iosim::compare_command(compare);
+  if (*sweep_cmd) return iosim::compare_command(sweep);
   return iosim::check_command(check_file, check_overrides);
 }

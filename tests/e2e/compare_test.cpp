@@ -75,5 +75,35 @@ TEST(Compare, AnUnknownMetricOrPathIsABadInput) {
   EXPECT_NE(path.err.find("no such file or folder"), std::string::npos) << path.err;
 }
 
+TEST(Sweep, RunsEveryCombinationOfTheValuesFirstParameterSlowest) {
+  auto r = run_iosim("sweep --quiet --json " + workload("cpu-free-during-io/dma.toml") +
+                     " --param kernel.disk_driver=dma,pio --param kernel.quantum=1ms,10ms");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["runs"].size(), 4u);
+  EXPECT_EQ(j["runs"][0]["file"], "kernel.disk_driver=dma kernel.quantum=1ms");
+  EXPECT_EQ(j["runs"][3]["file"], "kernel.disk_driver=pio kernel.quantum=10ms");
+  EXPECT_LT(j["runs"][3]["speedup"].get<double>(), 1.0) << "PIO is slower than the DMA baseline";
+}
+
+TEST(Sweep, ABadValueIsReportedByTheRunThatGotIt) {
+  auto r = run_iosim("sweep --quiet " + workload("cpu-free-during-io/dma.toml") +
+                     " --param kernel.quantum=1ms,fast");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("fast"), std::string::npos) << r.err;
+}
+
+TEST(Compare, PlotWritesTheBarsAsAnSvgFile) {
+  const std::string svg = "/tmp/iosim-compare-" + std::to_string(getpid()) + ".svg";
+  auto r = run_iosim("compare --quiet --plot " + svg + " " + lesson_folder());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string text = read_file(svg);
+  EXPECT_EQ(text.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  for (const char* panel : {"simulated time", "speed-up against the first", "peak memory"})
+    EXPECT_NE(text.find(panel), std::string::npos) << panel;
+  EXPECT_NE(text.find(">1.46x<"), std::string::npos) << "the DMA bar's value";
+  std::remove(svg.c_str());
+}
+
 }  // namespace
 }  // namespace iosim::testing
