@@ -1,7 +1,8 @@
 // Scenario files: TOML in, a validated Scenario or every problem with its
 // position out. The keys, their types, ranges and where they go in the
 // Scenario are all in one place, the schema tables below; the code around them
-// is generic, except for the checks that involve more than one key.
+// is generic, except for the checks that involve more than one key. The names
+// programs use are resolved last, once everything is read (app/program_linker.h).
 #include "app/scenario_loader.h"
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@
 #include <tuple>
 #include <utility>
 
+#include "app/program_linker.h"
 #include "app/program_parser.h"
 #include "kernel/io_buffer.h"  // transfer_bytes, round_up
 #include "kernel/policies/policy_registry.h"
@@ -843,23 +845,6 @@ struct Scope {
   std::string where() const { return header.empty() ? "at the top level" : "in " + header; }
 };
 
-// A program in the workload: whose it is, for resolving the names its steps use.
-struct ProgramSite {
-  enum Owner { kThread, kCoroutine, kPoolItem };
-  std::size_t process;
-  Owner owner;
-  std::size_t index;  // in the process's threads, coroutines or pools
-};
-
-// A spawn step, checked once every program is resolved: each target starts once.
-struct SpawnStep {
-  Ref target;
-  std::size_t process;  // whose thread, when the target is a thread
-  bool repeated;        // inside a repeat block
-  Diagnostic where;
-  std::string name;
-};
-
 class Loader {
  public:
   Loader(std::string_view text, std::string source);
@@ -938,18 +923,6 @@ class Loader {
   void check_transfer(const Op& op, std::uint64_t sectors, std::uint64_t capacity);
 
   void link_programs();
-  void link_program(Program& program, const ProgramSite& site, std::vector<SpawnStep>& spawns);
-  bool check_placement(const Op& op, const ProgramSite& site);
-  void link_step(Op& op, const ProgramSite& site, bool repeated, std::vector<SpawnStep>& spawns);
-  void link_thread_or_process(Op& op, const ProgramSite& site, bool repeated,
-                              std::vector<SpawnStep>& spawns);
-  bool check_self_reference(const Op& op, const ProgramSite& site);
-  void link_object(Op& op, const ProgramSite& site, RefKind kind);
-  void link_queue(Op& op);
-  void link_member(Op& op, const ProgramSite& site, RefKind kind);
-  void check_spawns(std::vector<SpawnStep>& spawns);
-  void unknown_name(const Op& op, std::string_view what, std::string_view in,
-                    const std::vector<std::string_view>& candidates, std::string_view declare);
 
   std::string source_;
   std::vector<Origin> origins_;  // [0] is the file
@@ -1991,21 +1964,6 @@ std::uint64_t Loader::disk_capacity() const {
   return saturating_mul(saturating_mul(hdd.cylinders, hdd.heads), hdd.sectors_per_track);
 }
 
-// Calls f(program, site) for every program of the workload: threads',
-// coroutines' and pools' work items, process by process.
-template <typename F>
-void for_each_program(Workload& workload, F f) {
-  for (std::size_t p = 0; p < workload.processes.size(); ++p) {
-    ProcessSpec& process = workload.processes[p];
-    for (std::size_t i = 0; i < process.threads.size(); ++i)
-      f(process.threads[i].program, ProgramSite{p, ProgramSite::kThread, i});
-    for (std::size_t i = 0; i < process.coroutines.size(); ++i)
-      f(process.coroutines[i].program, ProgramSite{p, ProgramSite::kCoroutine, i});
-    for (std::size_t i = 0; i < process.pools.size(); ++i)
-      f(process.pools[i].item, ProgramSite{p, ProgramSite::kPoolItem, i});
-  }
-}
-
 // Each transfer on its own: on the disk, within RAM, within the network
 // card's limit. Whether everything fits in memory at once is the kernel's
 // business at run time (it accounts memory and reports exhaustion).
@@ -2015,7 +1973,7 @@ void Loader::check_programs() {
   const std::uint64_t capacity = disk_capacity();
   const std::uint32_t sector_bytes = draft_.s.machine.disk.sector_bytes();
   const std::uint64_t nic_max = draft_.s.machine.nic.max_transfer;
-  for_each_program(draft_.s.workload, [&](const Program& program, const ProgramSite&) {
+  const auto check = [&](const Program& program) {
     for (const Op& op : program.ops) {
       if (op.kind == OpKind::kFetch && op.bytes > nic_max && !bad({kNicMaxTransferKey})) {
         error({source_, op.line, op.column, {}},
@@ -2025,333 +1983,30 @@ void Loader::check_programs() {
       if (transfer_bytes(op, sector_bytes) == 0) continue;
       check_transfer(op, round_up(op.bytes, sector_bytes) / sector_bytes, capacity);
     }
-  });
+  };
+  for (const ProcessSpec& process : draft_.s.workload.processes) {
+    for (const ThreadSpec& thread : process.threads)
+      check(thread.program);
+    for (const CoroutineSpec& coroutine : process.coroutines)
+      check(coroutine.program);
+    for (const PoolSpec& pool : process.pools)
+      check(pool.item);
+  }
 }
 
 // ---------------------------------------------------------------------------
-// Names in programs: each named step gets the Ref of what it names, and
-// steps are checked against the kind of program they are in.
+// Names in programs (app/program_linker.h)
 
-template <typename T>
-std::string_view name_of(const T& spec) {
-  return spec.name;
-}
-std::string_view name_of(const std::string& name) {
-  return name;
-}
-std::string_view name_of(std::string_view name) {
-  return name;
-}
-
-template <typename T>
-std::optional<std::uint32_t> find_named(const std::vector<T>& specs, std::string_view name) {
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    if (name_of(specs[i]) == name) return static_cast<std::uint32_t>(i);
-  }
-  return std::nullopt;
-}
-
-template <typename T>
-void add_names(const std::vector<T>& specs, std::vector<std::string_view>& names) {
-  for (const T& spec : specs) {
-    names.push_back(name_of(spec));
-  }
-}
-
-std::string_view statement_of(const Op& op) {
-  switch (op.kind) {
-    case OpKind::kSpawn:
-      return "spawn";
-    case OpKind::kMap:
-      return "map";
-    case OpKind::kGather:
-      return op.await ? "await" : "gather";
-    case OpKind::kCreateTask:
-      return "create_task";
-    default:
-      return "await";
-  }
-}
-
-bool awaits(const Op& op) {
-  return op.await || op.kind == OpKind::kAwaitTask || op.kind == OpKind::kRunInExecutor;
-}
-
+// Objects whose declaration has an error were reported there; the linker
+// does not report them again where programs use them.
 void Loader::link_programs() {
-  std::vector<SpawnStep> spawns;
-  for_each_program(draft_.s.workload, [&](Program& program, const ProgramSite& site) {
-    link_program(program, site, spawns);
-  });
-  check_spawns(spawns);
-}
-
-void Loader::link_program(Program& program, const ProgramSite& site,
-                          std::vector<SpawnStep>& spawns) {
-  int depth = 0;  // of repeat blocks
-  for (Op& op : program.ops) {
-    if (op.kind == OpKind::kRepeatBegin) ++depth;
-    if (op.kind == OpKind::kRepeatEnd) --depth;
-    if (check_placement(op, site)) link_step(op, site, depth > 0, spawns);
+  FailedDeclarations failed{process_failed_, {}};
+  for (std::string_view key : {"locks", "semaphores", "conditions", "variables"}) {
+    const std::string path = fmt::format("shared.{}", key);
+    if (bad({path})) failed.shared.emplace(key);
   }
-}
-
-// Only a coroutine runs on an event loop, so only it can await; a pool's
-// work item runs on a worker, which neither waits for pools nor runs a loop.
-bool Loader::check_placement(const Op& op, const ProgramSite& site) {
-  const Diagnostic where{source_, op.line, op.column, {}};
-  if ((awaits(op) || op.kind == OpKind::kCreateTask) && site.owner != ProgramSite::kCoroutine) {
-    error(where, fmt::format("'{}' is only allowed inside a coroutine ([[process.coroutine]]); a "
-                             "thread runs coroutines with 'gather NAME N'",
-                             statement_of(op)));
-    return false;
-  }
-  if ((op.kind == OpKind::kMap || op.kind == OpKind::kGather) &&
-      site.owner == ProgramSite::kPoolItem) {
-    const PoolSpec& pool = draft_.s.workload.processes[site.process].pools[site.index];
-    error(where, fmt::format("'{}' is not allowed in the work item of pool '{}': a pool worker "
-                             "runs plain code, not pools or event loops",
-                             statement_of(op), pool.name));
-    return false;
-  }
-  return true;
-}
-
-void Loader::link_step(Op& op, const ProgramSite& site, bool repeated,
-                       std::vector<SpawnStep>& spawns) {
-  switch (op.kind) {
-    case OpKind::kSpawn:
-    case OpKind::kJoin:
-      return link_thread_or_process(op, site, repeated, spawns);
-    case OpKind::kLock:
-    case OpKind::kUnlock:
-      return link_object(op, site, RefKind::kLock);
-    case OpKind::kAcquire:
-    case OpKind::kRelease:
-      return link_object(op, site, RefKind::kSemaphore);
-    case OpKind::kWait:
-    case OpKind::kNotify:
-    case OpKind::kNotifyAll:
-      return link_object(op, site, RefKind::kCondition);
-    case OpKind::kAdd:
-      return link_object(op, site, RefKind::kVariable);
-    case OpKind::kSend:
-    case OpKind::kRecv:
-      return link_queue(op);
-    case OpKind::kMap:
-    case OpKind::kRunInExecutor:
-      return link_member(op, site, RefKind::kPool);
-    case OpKind::kGather:
-    case OpKind::kCreateTask:
-    case OpKind::kAwaitTask:
-      return link_member(op, site, RefKind::kCoroutine);
-    default:
-      return;
-  }
-}
-
-// "unknown lock 'mx' in process 'app': did you mean 'm'?", or how to declare it.
-void Loader::unknown_name(const Op& op, std::string_view what, std::string_view in,
-                          const std::vector<std::string_view>& candidates,
-                          std::string_view declare) {
-  std::string message = fmt::format("unknown {} '{}'{}", what, op.name, in);
-  if (const auto suggestion = closest_match(op.name, candidates)) {
-    message += fmt::format(": did you mean '{}'?", *suggestion);
-  } else {
-    message += fmt::format(" (declare it: {})", declare);
-  }
-  error({source_, op.line, op.column, {}}, message);
-}
-
-// spawn and join name a thread of the same process or a process.
-void Loader::link_thread_or_process(Op& op, const ProgramSite& site, bool repeated,
-                                    std::vector<SpawnStep>& spawns) {
-  const std::vector<ProcessSpec>& processes = draft_.s.workload.processes;
-  const ProcessSpec& own = processes[site.process];
-  const auto thread = find_named(own.threads, op.name);
-  const auto process = find_named(processes, op.name);
-  const Diagnostic where{source_, op.line, op.column, {}};
-  if (thread && process) {
-    error(where, fmt::format("'{}' is both a thread of process '{}' and a process: rename one",
-                             op.name, own.name));
-    return;
-  }
-  if (!thread && !process) {
-    std::vector<std::string_view> names;
-    add_names(own.threads, names);
-    add_names(processes, names);
-    unknown_name(op, "thread or process", fmt::format(" in process '{}'", own.name), names,
-                 fmt::format("[[process.thread]] or [[process]] with name = \"{}\"", op.name));
-    return;
-  }
-  op.ref = thread ? Ref{RefKind::kThread, false, *thread} : Ref{RefKind::kProcess, false, *process};
-  if (!check_self_reference(op, site) || op.kind != OpKind::kSpawn) return;
-  if (thread && *thread == 0) {
-    error(where, fmt::format("cannot spawn '{}': it is the main thread of process '{}' (its first "
-                             "[[process.thread]]), which starts with its process",
-                             op.name, own.name));
-    return;
-  }
-  spawns.push_back({op.ref, site.process, repeated, where, op.name});
-}
-
-// A thread cannot start itself or the process it runs in (they are running),
-// nor wait for either to end (it would wait forever).
-bool Loader::check_self_reference(const Op& op, const ProgramSite& site) {
-  const std::string_view verb = op.kind == OpKind::kSpawn ? "spawn" : "join";
-  const Diagnostic where{source_, op.line, op.column, {}};
-  const bool own_process = op.ref.kind == RefKind::kProcess && op.ref.index == site.process;
-  const bool itself = op.ref.kind == RefKind::kThread && site.owner == ProgramSite::kThread &&
-                      op.ref.index == site.index;
-  if (own_process) {
-    error(where,
-          fmt::format("cannot {} '{}': it is the process this program runs in", verb, op.name));
-  } else if (itself) {
-    error(where, fmt::format("thread '{}' cannot {} itself", op.name, verb));
-  }
-  return !own_process && !itself;
-}
-
-struct ObjectWords {
-  std::string_view what;     // "lock"
-  std::string_view declare;  // how to declare one named {0}
-};
-
-ObjectWords object_words(RefKind kind) {
-  switch (kind) {
-    case RefKind::kLock:
-      return {"lock", "locks = [\"{}\"]"};
-    case RefKind::kSemaphore:
-      return {"semaphore", "semaphores = {{ {} = 1 }}"};
-    case RefKind::kCondition:
-      return {"condition", "conditions = {{ {} = \"LOCK\" }}"};
-    default:
-      return {"variable", "variables = {{ {} = 0 }}"};
-  }
-}
-
-// The keys that declare objects of `kind`, for skipping names whose declaration had an error.
-std::string_view object_key(RefKind kind) {
-  switch (kind) {
-    case RefKind::kLock:
-      return "locks";
-    case RefKind::kSemaphore:
-      return "semaphores";
-    case RefKind::kCondition:
-      return "conditions";
-    default:
-      return "variables";
-  }
-}
-
-std::vector<std::string_view> object_names(const SyncObjects& objects, RefKind kind) {
-  std::vector<std::string_view> names;
-  switch (kind) {
-    case RefKind::kLock:
-      add_names(objects.locks, names);
-      break;
-    case RefKind::kSemaphore:
-      add_names(objects.semaphores, names);
-      break;
-    case RefKind::kCondition:
-      add_names(objects.conditions, names);
-      break;
-    default:
-      add_names(objects.variables, names);
-      break;
-  }
-  return names;
-}
-
-// The process's own objects first, then the shared-memory segment's.
-void Loader::link_object(Op& op, const ProgramSite& site, RefKind kind) {
-  const ProcessSpec& process = draft_.s.workload.processes[site.process];
-  const SyncObjects& shared = draft_.s.workload.shared;
-  const std::vector<std::string_view> own = object_names(process.objects, kind);
-  const std::vector<std::string_view> common = object_names(shared, kind);
-  if (const auto index = find_named(own, op.name)) {
-    op.ref = {kind, false, *index};
-    return;
-  }
-  if (const auto index = find_named(common, op.name)) {
-    op.ref = {kind, true, *index};
-    return;
-  }
-  // An object whose declaration had an error has been reported already.
-  const std::string_view key = object_key(kind);
-  const std::string shared_key = fmt::format("shared.{}", key);
-  if (process_failed_[site.process].contains(key) || bad({shared_key})) return;
-  std::vector<std::string_view> names = own;
-  names.insert(names.end(), common.begin(), common.end());
-  const ObjectWords words = object_words(kind);
-  unknown_name(op, words.what, fmt::format(" in process '{}'", process.name), names,
-               fmt::format(fmt::runtime(words.declare), op.name) + " in [[process]] or [shared]");
-}
-
-// Queues are scenario-wide: any process may send to or receive from any queue.
-void Loader::link_queue(Op& op) {
-  const std::vector<QueueSpec>& queues = draft_.s.workload.queues;
-  const auto index = find_named(queues, op.name);
-  if (!index) {
-    std::vector<std::string_view> names;
-    add_names(queues, names);
-    unknown_name(op, "queue", "", names, fmt::format("[[queue]] with name = \"{}\"", op.name));
-    return;
-  }
-  op.ref = {RefKind::kQueue, false, *index};
-  const QueueSpec& queue = queues[*index];
-  if (op.kind == OpKind::kSend && op.bytes > queue.capacity) {
-    error({source_, op.line, op.column, {}},
-          fmt::format("send of {} is larger than queue '{}' (capacity {}): a message must fit in "
-                      "the queue",
-                      exact_text(Kind::kSize, op.bytes), queue.name,
-                      exact_text(Kind::kSize, queue.capacity)));
-  }
-}
-
-// Pools and coroutines belong to the process whose programs use them.
-void Loader::link_member(Op& op, const ProgramSite& site, RefKind kind) {
-  const ProcessSpec& process = draft_.s.workload.processes[site.process];
-  const bool pool = kind == RefKind::kPool;
-  const auto index =
-      pool ? find_named(process.pools, op.name) : find_named(process.coroutines, op.name);
-  if (index) {
-    op.ref = {kind, false, *index};
-    return;
-  }
-  std::vector<std::string_view> names;
-  if (pool) {
-    add_names(process.pools, names);
-  } else {
-    add_names(process.coroutines, names);
-  }
-  unknown_name(
-      op, pool ? "pool" : "coroutine", fmt::format(" in process '{}'", process.name), names,
-      fmt::format("[[process.{}]] with name = \"{}\"", pool ? "pool" : "coroutine", op.name));
-}
-
-// A thread or process starts once: one spawn step, outside any loop. The
-// later step (in file order) is the one reported.
-void Loader::check_spawns(std::vector<SpawnStep>& spawns) {
-  std::stable_sort(spawns.begin(), spawns.end(), [](const SpawnStep& a, const SpawnStep& b) {
-    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-  });
-  std::map<std::tuple<RefKind, std::size_t, std::uint32_t>, int> first_line;
-  for (const SpawnStep& spawn : spawns) {
-    const std::size_t owner = spawn.target.kind == RefKind::kThread ? spawn.process : 0;
-    const auto [it, inserted] = first_line.emplace(
-        std::tuple(spawn.target.kind, owner, spawn.target.index), spawn.where.line);
-    std::vector<ProcessSpec>& processes = draft_.s.workload.processes;
-    if (spawn.target.kind == RefKind::kThread) {
-      processes[spawn.process].threads[spawn.target.index].spawned = true;
-    } else {
-      processes[spawn.target.index].spawned = true;
-    }
-    if (inserted && !spawn.repeated) continue;
-    const std::string where =
-        inserted ? "inside a repeat block" : fmt::format("also on line {}", it->second);
-    error(spawn.where, fmt::format("'{}' is spawned more than once ({}): a thread or process "
-                                   "starts once; give it count = N for several",
-                                   spawn.name, where));
+  for (LinkError& e : iosim::link_programs(draft_.s.workload, failed)) {
+    error({source_, e.line, e.column, {}}, std::move(e.message));
   }
 }
 
