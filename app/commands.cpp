@@ -1,5 +1,7 @@
 #include "app/commands.h"
 
+#include "app/trace_names.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -18,7 +20,6 @@
 #include "sim/vcd_writer.h"
 
 namespace iosim {
-namespace {
 
 // SystemC prints its own info messages ("Simulation stopped by user") on
 // stdout, which would corrupt --json output: silence info, send the rest to
@@ -34,7 +35,7 @@ void quiet_systemc_reports() {
       });
 }
 
-std::optional<Scenario> load(const RunOptions& options) {
+std::optional<Scenario> load_for_run(const RunOptions& options) {
   LoadResult result =
       options.file ? load_scenario_file(*options.file, options.overrides)
                    : load_scenario_text(default_scenario_text(),
@@ -43,6 +44,8 @@ std::optional<Scenario> load(const RunOptions& options) {
     std::fprintf(stderr, "%s\n", d.format().c_str());
   return result.scenario;
 }
+
+namespace {
 
 // Shows how far a long run has got, on a terminal only; never in the output.
 class Progress {
@@ -70,41 +73,6 @@ class Progress {
   double last_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
-
-// What the .gtkw's translate filters call each traced value (docs/traces.md).
-GtkwNames trace_names(Platform& platform) {
-  auto named = [](std::initializer_list<std::pair<std::uint64_t, const char*>> values) {
-    std::vector<std::string> out;
-    for (auto [value, name] : values) {
-      if (out.size() <= value) out.resize(value + 1);
-      out[value] = name;
-    }
-    return out;
-  };
-  auto mode = [](CoreMode m) { return static_cast<std::uint64_t>(m); };
-  using Disk = DiskController;
-  GtkwNames n;
-  n.core_states = named({{mode(CoreMode::kIdle), "idle"},
-                         {mode(CoreMode::kUser), "user"},
-                         {mode(CoreMode::kKernel), "kernel"},
-                         {mode(CoreMode::kIrq), "irq"}});
-  n.disk_states = named({{Disk::kIdle, "idle"},
-                         {Disk::kDecode, "decode"},
-                         {Disk::kSeek, "seek"},
-                         {Disk::kRotate, "rotate"},
-                         {Disk::kTransfer, "transfer"},
-                         {Disk::kDma, "dma"},
-                         {Disk::kPio, "pio"},
-                         {Disk::kHeadSwitch, "head switch"}});
-  n.nic_states = named(
-      {{Nic::kIdle, "idle"}, {Nic::kWaiting, "waiting"}, {Nic::kDma, "dma"}, {Nic::kPio, "pio"}});
-  n.threads = {"-"};  // the core's thread signal is id + 1, 0 for none
-  for (const auto& t : platform.kernel().threads()) {
-    if (n.threads.size() <= t->id + 1) n.threads.resize(t->id + 2);
-    n.threads[t->id + 1] = t->process->name + "/" + t->name;
-  }
-  return n;
-}
 
 int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
   Report report = collect_report(platform, status);
@@ -144,7 +112,7 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
 }  // namespace
 
 int run_command(const RunOptions& options) {
-  std::optional<Scenario> scenario = load(options);
+  std::optional<Scenario> scenario = load_for_run(options);
   if (!scenario) return kExitBadInput;
   set_time_resolution();
   quiet_systemc_reports();

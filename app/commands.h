@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "app/scenario.h"
+
 namespace iosim {
 
 enum ExitStatus : int {
@@ -33,6 +35,12 @@ struct RunOptions {
 };
 
 int run_command(const RunOptions& options);
+
+// What run_command and explain_command share: the scenario the options name
+// (the built-in default when none), errors printed; and SystemC's own
+// messages kept off stdout.
+std::optional<Scenario> load_for_run(const RunOptions& options);
+void quiet_systemc_reports();
 int check_command(const std::string& file, const std::vector<std::string>& overrides);
 
 }  // namespace iosim

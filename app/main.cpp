@@ -10,6 +10,7 @@
 
 #include "app/commands.h"
 #include "app/compare.h"
+#include "app/explain.h"
 
 // libsystemc.so calls sc_main from its own main(); iosim has its own main()
 // (to parse arguments first) and drives SystemC directly, but the symbol must exist.
@@ -86,6 +87,19 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--plot", sweep.plot, "also draw the table as bar charts (SVG)")
       ->type_name("FILE.svg");
 
+  iosim::ExplainOptions explain;
+  std::string explain_file;
+  auto* explain_cmd = app.add_subcommand(
+      "explain",
+      "tell the story of one I/O request, step by step (the default scenario if no FILE)");
+  explain_cmd->add_option("FILE", explain_file, "scenario file (TOML)");
+  explain_cmd->add_option("--thread", explain.thread,
+                          "whose request: NAME or PROCESS/NAME (default: the first to do I/O)");
+  explain_cmd->add_option("--request", explain.request, "which of its requests, from 1")
+      ->check(CLI::PositiveNumber);
+  explain_cmd->add_option("--set", explain.run.overrides, "override a scenario value")
+      ->type_name("KEY=VALUE");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -99,6 +113,10 @@ int main(int argc, char** argv) {
     return iosim::run_command(run);
   }
   if (*compare_cmd) return iosim::compare_command(compare);
+  if (*explain_cmd) {
+    if (!explain_file.empty()) explain.run.file = explain_file;
+    return iosim::explain_command(explain);
+  }
   if (*sweep_cmd) return iosim::compare_command(sweep);
   return iosim::check_command(check_file, check_overrides);
 }

@@ -49,6 +49,7 @@ struct Context {
   bool io_async = false;       // submitted by `await`: its completion wakes the task
   bool io_in_flight = false;   // a device may still write into the buffer
   bool free_after_io = false;  // the buffer is released when the request ends
+  std::int64_t record = -1;    // its request's entry in the kernel's I/O log, -1 = none
   IoRequest io;
 };
 

@@ -285,10 +285,14 @@ void Kernel::dispatch(Core& core, Thread& t) {
   slice_start_[c] = now_ns();
   arm_quantum(core, t);
   if (t.owes_syscall_exit) {  // it blocked inside a syscall: return from it now
+    IoRecord* record = io_record(*t.ctx);
+    if (record) record->resumed = now_ns();
     SysClock clock(core);
     core.spend(config_.costs.syscall_exit);
     t.stats.sys += clock.elapsed();
     t.owes_syscall_exit = false;
+    if (record) record->done = now_ns();
+    t.ctx->record = -1;
   }
 }
 

@@ -75,6 +75,23 @@ struct Slice {
   const char* ended_by;  // "preempted", "blocked", "sleep", "yield", "wait", "exit", "killed"
 };
 
+// The milestones of one I/O request, for `iosim explain` (logged with the
+// schedule). Times are -1 until they happen.
+struct IoRecord {
+  std::uint64_t thread = 0;
+  IoRequest::Kind kind = IoRequest::Kind::kDiskRead;
+  std::uint64_t bytes = 0, lba = 0;
+  bool async = false;     // submitted by `await` from a coroutine: the thread did not block
+  int core = -1;          // where the syscall ran
+  int completed_on = -1;  // the core whose interrupt handler (or polling) saw it finish
+  Ns syscall = -1;        // the thread entered the kernel
+  Ns submitted = -1;      // the driver had programmed the device
+  Ns blocked = -1;        // the thread left its core to wait
+  Ns completed = -1;      // the kernel learned it had finished
+  Ns resumed = -1;        // the thread was back on a core, returning from the syscall
+  Ns done = -1;           // the syscall returned
+};
+
 // A line a program printed (`print`), with when and who.
 struct ConsoleLine {
   Ns time;
@@ -112,6 +129,7 @@ class Kernel : public CoreSoftware {
   const MemoryAccount& memory() const { return memory_; }
   const std::vector<Slice>& schedule() const { return schedule_; }
   const std::vector<ConsoleLine>& console() const { return console_; }
+  const std::vector<IoRecord>& io_log() const { return io_log_; }
   const sched::Policy& policy() const { return *policy_; }
   bool all_done() const { return loaded_ && live_processes_ == 0; }
   KernelStop stopped() const { return stop_; }
@@ -175,6 +193,8 @@ class Kernel : public CoreSoftware {
   void block(Core& core, Thread& t, ThreadState s, WaitKind wait, const char* why,
              const SysClock& clock);
   void account_io(Thread& t, Context& c, const IoRequest& r);
+  void log_io_start(Core& core, Thread& t, Context& c);
+  IoRecord* io_record(Context& c);
   void print(Thread& t, const Op& op);
 
   // kernel_process.cpp: creating and ending things, and memory.
@@ -265,6 +285,7 @@ class Kernel : public CoreSoftware {
   KernelCounters counters_;
   std::vector<Slice> schedule_;
   std::vector<ConsoleLine> console_;
+  std::vector<IoRecord> io_log_;
 
   // Per core.
   std::vector<Thread*> running_;

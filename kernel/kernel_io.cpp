@@ -48,12 +48,31 @@ void Kernel::prepare_fetch(Context& c, const Op& op) {
   r.owner = &c;
 }
 
+// With the schedule log on, each request's milestones go to the I/O log.
+void Kernel::log_io_start(Core& core, Thread& t, Context& c) {
+  if (!config_.record_schedule) return;
+  c.record = static_cast<std::int64_t>(io_log_.size());
+  IoRecord& r = io_log_.emplace_back();
+  r.thread = t.id;
+  r.kind = c.io.kind;
+  r.bytes = c.io.bytes;
+  r.lba = c.io.lba;
+  r.async = c.io_async;
+  r.core = core.id();
+  r.syscall = now_ns();
+}
+
+IoRecord* Kernel::io_record(Context& c) {
+  return c.record >= 0 ? &io_log_[static_cast<std::size_t>(c.record)] : nullptr;
+}
+
 bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   SysClock clock(core);
-  syscall_entry(core);
   Context& c = *t.ctx;
   prepare_disk(t, c, op);
   c.io_async = false;
+  log_io_start(core, t, c);
+  syscall_entry(core);
   c.io_in_flight = true;
   return finish_or_block(core, t, disk_.start(core, c.io), clock);
 }
@@ -62,10 +81,11 @@ bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
 // into the buffer; the thread waits like it does for the disk.
 bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
   SysClock clock(core);
-  syscall_entry(core);
   Context& c = *t.ctx;
   prepare_fetch(c, op);
   c.io_async = false;
+  log_io_start(core, t, c);
+  syscall_entry(core);
   c.io_in_flight = true;
   return finish_or_block(core, t, nic_.start(core, c.io), clock);
 }
@@ -74,13 +94,22 @@ bool Kernel::sys_fetch(Core& core, Thread& t, const Op& op) {
 // waited for it); otherwise the thread blocks until its interrupt.
 bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock) {
   Context& c = *t.ctx;
-  if (done) {
+  IoRecord* record = io_record(c);
+  if (record) record->submitted = now_ns();
+  if (done) {  // polled: this core waited for it
     c.io_in_flight = false;
     account_io(t, c, c.io);
+    if (record) {
+      record->completed = now_ns();
+      record->completed_on = core.id();
+    }
     core.spend(config_.costs.syscall_exit);
     t.stats.sys += clock.elapsed();
+    if (record) record->done = now_ns();
+    c.record = -1;
     return true;
   }
+  if (record) record->blocked = now_ns();
   block(core, t, ThreadState::kBlocked, WaitKind::kNone, "blocked", clock);
   if (c.io_finished_early) {  // another core took the completion while we were submitting
     c.io_finished_early = false;
@@ -112,6 +141,14 @@ void Kernel::io_done(Core& core, IoRequest& r) {
     return;
   }
   account_io(t, c, r);
+  if (IoRecord* record = io_record(c)) {
+    record->completed = now_ns();
+    record->completed_on = core.id();
+    if (c.io_async) {  // no syscall to return from: the task just becomes ready
+      record->done = now_ns();
+      c.record = -1;
+    }
+  }
   if (c.io_async) {
     task_woken(core, t, *c.task);
   } else if (t.state == ThreadState::kBlocked && t.ctx == &c) {

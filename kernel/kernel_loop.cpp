@@ -198,20 +198,27 @@ bool Kernel::loop_await(Core& core, Thread& t, const Op& op) {
     case OpKind::kWrite:
     case OpKind::kFetch: {
       SysClock clock(core);
-      syscall_entry(core);
       if (op.kind == OpKind::kFetch)
         prepare_fetch(c, op);
       else
         prepare_disk(t, c, op);
       c.io_async = true;
+      log_io_start(core, t, c);
+      syscall_entry(core);
       c.io_in_flight = true;
       QueuedDeviceDriver& driver = op.kind == OpKind::kFetch ? nic_ : disk_;
       const bool done = driver.start(core, c.io);
+      if (IoRecord* record = io_record(c)) record->submitted = now_ns();
       core.spend(config_.costs.syscall_exit);
       t.stats.sys += clock.elapsed();
       if (done) {  // a polled request: the core waited for it, the task goes on
         c.io_in_flight = false;
         account_io(t, c, c.io);
+        if (IoRecord* record = io_record(c)) {
+          record->completed = record->done = now_ns();
+          record->completed_on = core.id();
+        }
+        c.record = -1;
         suspend = false;
       }
       break;

@@ -1,14 +1,16 @@
 // A Probe is a piece of model state worth seeing in a waveform (a core's
 // mode, the running thread, a disk's firmware state). Models set it freely;
-// it costs a compare when no trace is attached, and records a change into the
-// VCD when one is.
+// it costs a compare when nothing is attached, and tells every attached sink
+// (a VCD file, an in-memory log) about each change.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "sim/probe_sink.h"
 #include "sim/time.h"
-#include "sim/vcd_writer.h"
 
 namespace iosim {
 
@@ -20,15 +22,16 @@ class Probe {
   void set(std::uint64_t value) {
     if (value == value_) return;
     value_ = value;
-    if (writer_) writer_->change(id_, value, now_ns());
+    for (auto& [sink, id] : sinks_)
+      sink->change(id, value, now_ns());
   }
   std::uint64_t value() const { return value_; }
 
-  // Declares this probe as a signal of `writer` (before writer.begin()).
-  void attach(VcdWriter& writer) {
-    writer_ = &writer;
-    id_ = writer.add_signal(scope_, name_, width_);
-    writer.change(id_, value_, 0);
+  // Declares this probe as a signal of `sink` (for a VCD, before its begin()).
+  void attach(ProbeSink& sink) {
+    const int id = sink.add_signal(scope_, name_, width_);
+    sinks_.emplace_back(&sink, id);
+    sink.change(id, value_, 0);
   }
 
   const std::string& scope() const { return scope_; }
@@ -39,8 +42,7 @@ class Probe {
   std::string scope_, name_;
   int width_;
   std::uint64_t value_ = 0;
-  VcdWriter* writer_ = nullptr;
-  int id_ = -1;
+  std::vector<std::pair<ProbeSink*, int>> sinks_;
 };
 
 }  // namespace iosim

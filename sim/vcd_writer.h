@@ -13,23 +13,24 @@
 #include <string>
 #include <vector>
 
+#include "sim/probe_sink.h"
 #include "sim/time.h"
 
 namespace iosim {
 
-class VcdWriter {
+class VcdWriter : public ProbeSink {
  public:
   explicit VcdWriter(std::string path);
-  ~VcdWriter();
+  ~VcdWriter() override;
   VcdWriter(const VcdWriter&) = delete;
   VcdWriter& operator=(const VcdWriter&) = delete;
 
   // Declares a signal; `scope` groups signals ("cores", "disk"). Only before begin().
-  int add_signal(const std::string& scope, const std::string& name, int width);
+  int add_signal(const std::string& scope, const std::string& name, int width) override;
   // Writes the header and the initial values (all zero unless set before).
   void begin();
   // Records that signal `id` holds `value` from time `at` on. Times never go back.
-  void change(int id, std::uint64_t value, Ns at);
+  void change(int id, std::uint64_t value, Ns at) override;
   // Flushes, stamps the end time and renames the file into place.
   void finish(Ns end);
 

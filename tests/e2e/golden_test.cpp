@@ -49,6 +49,28 @@ TEST(Golden, OneReadReportAndTraceMatchTheReviewedCopies) {
   std::remove(vcd.c_str());
 }
 
+// The story of the default scenario's first read: its wording and its
+// numbers (issue: the explain output is checked against a reviewed copy).
+TEST(Golden, ExplainTellsTheStoryOfTheDmaLessonsFirstRead) {
+  auto r = run_iosim("explain " + testing::workload("cpu-free-during-io/dma.toml"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_golden(r.out, kGolden + "explain-dma.txt");
+}
+
+TEST(Explain, ATooLargeRequestNumberSaysHowManyThereWere) {
+  auto r = run_iosim("explain " + testing::workload("cpu-free-during-io/dma.toml") +
+                     " --thread reader --request 26");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("app/reader made 25 I/O requests in this run, not 26"), std::string::npos)
+      << r.err;
+}
+
+TEST(Explain, APolledRequestKeepsTheCpu) {
+  auto r = run_iosim("explain " + testing::workload("cpu-free-during-io/dma-polling.toml"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("The CPU was not free"), std::string::npos) << r.out;
+}
+
 // Same keys at every level (arrays: their first element), values aside.
 void expect_same_shape(const json& doc, const json& real, const std::string& path) {
   ASSERT_EQ(doc.type(), real.type()) << path;
