@@ -271,7 +271,9 @@ Row make_row(const Entry& entry, const Run& run, const Run& first, const Compare
   row.status = r.value("status", "");
   const auto time = r["sim_time_ns"].get<std::int64_t>();
   row.cells["time_ns"] = time;
-  if (first.report && time > 0)
+  // A speed-up means something only between two runs that did all their work.
+  if (first.report && time > 0 && row.status == "completed" &&
+      (*first.report)["status"] == "completed")
     row.cells["speedup"] = static_cast<double>((*first.report)["sim_time_ns"].get<std::int64_t>()) /
                            static_cast<double>(time);
   row.cells["cpu_utilisation"] = r["metrics"]["cpu_utilisation"];

@@ -292,7 +292,10 @@ std::string report_json(const Report& r) {
   j["console"] = nlohmann::ordered_json::array();
   for (const ConsoleLine& line : r.console)
     j["console"].push_back(
-        {{"time_ns", line.time}, {"thread", r.thread_names[line.thread]}, {"text", line.text}});
+        {{"time_ns", line.time},
+         {"thread", r.thread_names[line.thread]},
+         {"task", line.task.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(line.task)},
+         {"text", line.text}});
   if (r.fault)
     j["policy_fault"] = {
         {"time_ns", r.fault->time}, {"core", r.fault->core}, {"message", r.fault->message}};
@@ -431,9 +434,11 @@ void variables_lines(std::string& out, const Report& r) {
 void console_lines(std::string& out, const Report& r) {
   if (r.console.empty()) return;
   out += "\nConsole\n";
-  for (const ConsoleLine& line : r.console)
-    out += fmt::format("  {:>12}  {:<20} {}\n", units::format_duration(line.time),
-                       r.thread_names[line.thread], line.text);
+  for (const ConsoleLine& line : r.console) {
+    const std::string who =
+        r.thread_names[line.thread] + (line.task.empty() ? "" : " " + line.task);
+    out += fmt::format("  {:>12}  {:<20} {}\n", units::format_duration(line.time), who, line.text);
+  }
 }
 
 void devices_table(std::string& out, const Report& r) {

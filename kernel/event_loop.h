@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernel/context.h"
@@ -17,6 +18,7 @@ namespace iosim {
 
 struct LoopTask {
   std::uint64_t id = 0;
+  const std::string* coroutine = nullptr;  // its coroutine's name
   Context ctx;
   LoopTask* parent = nullptr;  // the task awaiting it (gather / await), or null
   bool root = false;           // one of the tasks the thread's own `gather` waits for

@@ -96,6 +96,7 @@ struct IoRecord {
 struct ConsoleLine {
   Ns time;
   std::uint64_t thread;
+  std::string task;  // the coroutine task that printed it ("fetcher#3"), or "" for the thread
   std::string text;
 };
 

@@ -207,7 +207,9 @@ void Kernel::sys_yield(Core& core, Thread& t) {
 
 // `print` writes a line to the console log, stamped with the simulated time.
 void Kernel::print(Thread& t, const Op& op) {
-  console_.push_back(ConsoleLine{now_ns(), t.id, op.text});
+  const LoopTask* task = t.ctx->task;
+  console_.push_back(ConsoleLine{
+      now_ns(), t.id, task ? fmt::format("{}#{}", *task->coroutine, task->id) : "", op.text});
   advance(*t.ctx);
 }
 

@@ -68,6 +68,7 @@ std::uint64_t Kernel::create_tasks(Thread& t, const CoroutineSpec& spec, std::ui
     if (!reserve(t.process, config_.memory.task, what)) break;
     auto task = std::make_unique<LoopTask>();
     task->id = loop.tasks.size();
+    task->coroutine = &spec.name;
     task->ctx.thread = &t;
     task->ctx.task = task.get();
     task->ctx.program = &spec.program;

@@ -171,28 +171,37 @@ std::string Kernel::thread_label(const Thread& t) const {
 // `spawn NAME`: every instance of a thread of this process, or of a process.
 // Creating each costs kernel time on the spawner's core.
 bool Kernel::sys_spawn(Core& core, Thread& t, const Op& op) {
-  SysClock clock(core);
-  syscall_entry(core);
+  // Accounted instance by instance: a run stopped in the middle (memory)
+  // still shows the time spent so far.
+  auto kernel_work = [&](auto&& work) {
+    SysClock clock(core);
+    work();
+    t.stats.sys += clock.elapsed();
+  };
+  kernel_work([&] { syscall_entry(core); });
   Process& p = *t.process;
   if (op.ref.kind == RefKind::kThread) {
     const ThreadSpec& ts = p.spec->threads[op.ref.index];
     for (std::uint32_t k = 0; k < ts.count && stop_ == KernelStop::kNone; ++k) {
-      core.spend(config_.costs.thread_spawn);
-      Thread* child =
-          create_thread(&core, p, ts, ts.program, instance_name(ts.name, ts.count, k), 0);
-      if (child) p.by_spec[op.ref.index].push_back(child);
+      kernel_work([&] {
+        core.spend(config_.costs.thread_spawn);
+        Thread* child =
+            create_thread(&core, p, ts, ts.program, instance_name(ts.name, ts.count, k), 0);
+        if (child) p.by_spec[op.ref.index].push_back(child);
+      });
       interrupt_window(core);
     }
   } else {
     const ProcessSpec& ps = workload_->processes[op.ref.index];
     for (std::uint32_t k = 0; k < ps.count && stop_ == KernelStop::kNone; ++k) {
-      core.spend(config_.costs.process_spawn);
-      start_process(&core, ps, k, &p);
+      kernel_work([&] {
+        core.spend(config_.costs.process_spawn);
+        start_process(&core, ps, k, &p);
+      });
       interrupt_window(core);
     }
   }
-  core.spend(config_.costs.syscall_exit);
-  t.stats.sys += clock.elapsed();
+  kernel_work([&] { core.spend(config_.costs.syscall_exit); });
   advance(*t.ctx);
   return true;
 }
@@ -242,6 +251,9 @@ void Kernel::sys_exit(Core& core, Thread& t) {
   leave_core(core, t, "exit");
   end_thread(&core, t);
   t.stats.sys += clock.elapsed();
+  // Its exit ends when the teardown it caused (its process's, if it was the
+  // last) is done: finish - arrival = CPU time + waits stays true.
+  t.stats.finish = now_ns();
 }
 
 // The thread is off every core: release what it holds and tell who waits.

@@ -32,7 +32,7 @@ std::int64_t& Kernel::variable(Thread& t, const Op& op) {
 void Kernel::program_error(Thread& t, const Op& op, const std::string& what) {
   ++counters_.program_errors;
   console_.push_back(ConsoleLine{
-      now_ns(), t.id,
+      now_ns(), t.id, "",
       fmt::format("error: {} (line {}, '{}'): {}", thread_label(t), op.line, op.name, what)});
   advance(*t.ctx);
 }
