@@ -2,6 +2,7 @@
 // a scenario `iosim check` accepts, and documented outputs must be real.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,7 +21,8 @@ struct Example {
   std::string text;
 };
 
-std::vector<Example> toml_examples() {
+// Every fenced block of the docs whose info string is `info`.
+std::vector<Example> fenced_blocks(const std::string& info) {
   std::vector<Example> out;
   for (const auto& entry :
        std::filesystem::directory_iterator(std::string(IOSIM_SOURCE_DIR) + "/docs")) {
@@ -31,7 +33,7 @@ std::vector<Example> toml_examples() {
     bool inside = false;
     while (std::getline(in, line)) {
       ++number;
-      if (!inside && line.rfind("```toml", 0) == 0) {
+      if (!inside && line == "```" + info) {
         inside = true;
         start = number;
         block.clear();
@@ -47,7 +49,7 @@ std::vector<Example> toml_examples() {
 }
 
 TEST(DocsExamples, EveryTomlExampleIsAValidScenario) {
-  auto examples = toml_examples();
+  auto examples = fenced_blocks("toml");
   EXPECT_GE(examples.size(), 2u);
   for (const Example& e : examples) {
     std::string path = "/tmp/iosim-doc-example-" + std::to_string(getpid()) + ".toml";
@@ -56,6 +58,28 @@ TEST(DocsExamples, EveryTomlExampleIsAValidScenario) {
     EXPECT_EQ(r.status, 0) << e.file << ":" << e.line << ": this example does not check:\n"
                            << r.err;
     std::remove(path.c_str());
+  }
+}
+
+// A ```console block shows one command ("$ iosim ...") and its exact
+// output: a newcomer who runs it from the checkout gets the same text.
+TEST(DocsExamples, EveryConsoleBlockPrintsWhatTheDocsShow) {
+  for (const Example& e : fenced_blocks("console")) {
+    const std::size_t eol = e.text.find('\n');
+    const std::string command = e.text.substr(0, eol);
+    ASSERT_EQ(command.rfind("$ iosim ", 0), 0u)
+        << e.file << ":" << e.line << ": a console block starts with '$ iosim ...'";
+    auto r = run_iosim(command.substr(8), IOSIM_SOURCE_DIR);
+    const std::string expected = e.text.substr(eol + 1);
+    if (r.out == expected) continue;
+    std::size_t at = 0;
+    while (at < expected.size() && at < r.out.size() && expected[at] == r.out[at])
+      ++at;
+    const auto line = e.line + 1 + std::count(expected.begin(), expected.begin() + at, '\n');
+    ADD_FAILURE() << e.file << ":" << line << ": '" << command
+                  << "' prints something else from here:\n  docs:   "
+                  << expected.substr(at, 70) << "\n  iosim:  " << r.out.substr(at, 70)
+                  << "\n(exit status " << r.status << ")";
   }
 }
 

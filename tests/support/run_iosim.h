@@ -26,11 +26,13 @@ inline std::string read_file(const std::string& path) {
 }
 
 // `args` is appended to the binary's path as-is (tests quote what needs it).
-inline CommandResult run_iosim(const std::string& args) {
+// With `dir`, the command runs there (as a student does from the checkout).
+inline CommandResult run_iosim(const std::string& args, const std::string& dir = "") {
   char err_path[] = "/tmp/iosim-test-stderr-XXXXXX";
   int fd = mkstemp(err_path);
   close(fd);
   std::string command = std::string(IOSIM_BINARY) + " " + args + " 2>" + err_path;
+  if (!dir.empty()) command = "cd '" + dir + "' && " + command;
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   std::array<char, 4096> buffer;
