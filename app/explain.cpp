@@ -232,7 +232,7 @@ void print_meanwhile(Platform& p, const ProbeLog& log, const IoRecord& r) {
   const bool polled = r.blocked < 0 && !r.async;
   const Ns enter = r.submitted >= 0 ? r.submitted - r.syscall : 0;
   const Ns leave = r.resumed >= 0 ? r.done - r.resumed : 0;
-  const Ns cost = polled ? span + irq : enter + leave + irq;
+  const Ns cost = polled ? span : enter + leave + irq;  // polling: the core was its all along
   std::string rest;
   for (const auto& [id, t] : others)
     rest += fmt::format("{}{} for {}", rest.empty() ? "" : ", ", thread_name(p, id), when(t));
@@ -269,7 +269,12 @@ int explain_command(const ExplainOptions& options) {
   ProbeLog log;
   for (Probe* probe : platform->probes())
     probe->attach(log);
-  simulate(*platform);
+  try {
+    simulate(*platform);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "iosim: error at %s: %s\n", when(now_ns()).c_str(), e.what());
+    return kExitInternal;
+  }
   std::string error;
   const IoRecord* r = find_request(*platform, options, &error);
   if (!r) {

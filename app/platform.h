@@ -1,6 +1,6 @@
 // Platform assembly: turns a Scenario into a running machine. It creates the
 // device modules, maps them on the bus, wires the interrupt lines, tells the
-// kernel where everything is (DeviceMap), and loads the threads.
+// kernel where everything is (DeviceMap), and loads the workload into it.
 //
 // Memory map (bus addresses):
 //   0x0                      RAM (machine.ram bytes)

@@ -68,7 +68,7 @@ ThreadReport thread_report(const Thread& t) {
   return r;
 }
 
-ProcessReport process_report(const Process& p, const Kernel& kernel) {
+ProcessReport process_report(const Process& p) {
   ProcessReport r{};
   r.name = p.name;
   r.runtime = p.runtime == Runtime::kPython ? "python" : "native";
@@ -85,7 +85,6 @@ ProcessReport process_report(const Process& p, const Kernel& kernel) {
     for (std::size_t i = 0; i < p.spec->objects.variables.size(); ++i)
       r.variables.emplace_back(p.spec->objects.variables[i].name, p.objects.variables[i]);
   }
-  (void)kernel;
   return r;
 }
 
@@ -154,7 +153,7 @@ Report collect_report(Platform& platform, const std::string& status) {
   for (const auto& t : kernel.threads())
     r.threads.push_back(thread_report(*t));
   for (const Process& p : kernel.processes())
-    r.processes.push_back(process_report(p, kernel));
+    r.processes.push_back(process_report(p));
   r.metrics = metrics(r);
   r.memory_capacity = kernel.memory().capacity();
   r.memory_peak = kernel.memory().peak();

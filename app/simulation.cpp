@@ -28,9 +28,11 @@ RunEnd simulate(Platform& platform, const std::function<void()>& on_step) {
   constexpr Ns kSlice = 10 * kMs;
   const Ns limit = platform.scenario().limits.sim_time;
   const Kernel& kernel = platform.kernel();
-  while (!kernel.all_done()) {
+  for (;;) {
+    // A stop comes first: memory can run out at boot, before anything runs.
     if (kernel.stopped() == KernelStop::kPolicyFault) return RunEnd::kPolicyFault;
     if (kernel.stopped() == KernelStop::kOutOfMemory) return RunEnd::kOutOfMemory;
+    if (kernel.all_done()) break;
     if (now_ns() >= limit) return RunEnd::kTimeLimit;
     // Before the first sc_start nothing is scheduled yet, so only look after it.
     if (sc_core::sc_start_of_simulation_invoked() && !sc_core::sc_pending_activity())

@@ -1,7 +1,8 @@
-// Each thread owns one I/O buffer in RAM, as large as its largest transfer:
+// Each program context (a thread's own program, a coroutine task, a pool
+// worker) owns one I/O buffer in RAM, as large as its largest transfer:
 // disk reads and writes in whole sectors, network responses byte for byte,
-// rounded up to whole 4 KiB pages. The scenario loader checks that every
-// thread's buffer fits in RAM; the kernel allocates them. One rule for both.
+// rounded up to whole 4 KiB pages. The kernel allocates it when the context
+// is created, and counts it in the memory in use.
 #pragma once
 
 #include <algorithm>

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/time.h"
+#include "sim/ns.h"
 
 namespace iosim {
 

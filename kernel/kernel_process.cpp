@@ -107,6 +107,7 @@ Process* Kernel::new_process(const std::string& name, const ProcessSpec& spec, P
   p.objects = make_sync_set(spec.objects);
   for (const PoolSpec& pool : spec.pools)
     p.pools.push_back(Pool{&pool, &p, {}, {}, {}, 0});
+  p.by_spec.resize(spec.threads.size());  // a pool worker process may spawn and join them too
   return &p;
 }
 
@@ -115,7 +116,6 @@ Process* Kernel::start_process(Core* core, const ProcessSpec& spec, std::uint32_
   Process* created = new_process(instance_name(spec.name, spec.count, instance), spec, parent);
   if (!created) return nullptr;
   Process& p = *created;
-  p.by_spec.resize(spec.threads.size());
   for (std::size_t i = 0; i < spec.threads.size() && stop_ == KernelStop::kNone; ++i) {
     const ThreadSpec& ts = spec.threads[i];
     if (ts.spawned) continue;

@@ -77,9 +77,8 @@ TEST(DocsExamples, EveryConsoleBlockPrintsWhatTheDocsShow) {
       ++at;
     const auto line = e.line + 1 + std::count(expected.begin(), expected.begin() + at, '\n');
     ADD_FAILURE() << e.file << ":" << line << ": '" << command
-                  << "' prints something else from here:\n  docs:   "
-                  << expected.substr(at, 70) << "\n  iosim:  " << r.out.substr(at, 70)
-                  << "\n(exit status " << r.status << ")";
+                  << "' prints something else from here:\n  docs:   " << expected.substr(at, 70)
+                  << "\n  iosim:  " << r.out.substr(at, 70) << "\n(exit status " << r.status << ")";
   }
 }
 

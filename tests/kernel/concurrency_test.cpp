@@ -270,6 +270,17 @@ TEST(Memory, ExhaustionCanBeSkippedAndTheProgramCarriesOn) {
   });
 }
 
+TEST(Memory, RunningOutAtBootIsReportedNotCompleted) {
+  // 1 MiB of RAM is all the kernel's: the first process does not fit.
+  std::string text = many_threads("stop");
+  text.replace(text.find("512MiB"), 6, "1MiB");
+  run_until(scenario_from_toml(text), RunEnd::kOutOfMemory, [](Platform& p) {
+    ASSERT_EQ(p.kernel().memory().failures().size(), 1u);
+    EXPECT_EQ(p.kernel().memory().failures()[0].what, "process 'app'");
+    EXPECT_EQ(p.kernel().memory().failures()[0].time, 0);
+  });
+}
+
 TEST(PolicyFault, AnInvalidDecisionStopsTheRunWithTheEvidence) {
   Scenario s = scenario_from_toml(R"(
 [[process]]

@@ -223,6 +223,31 @@ TEST(Pool, AThreadPoolOfNativeThreadsRunsInParallel) {
                     [](Platform& p) { EXPECT_LT(thread_named(p, "main").stats.finish, 25 * kMs); });
 }
 
+TEST(Pool, AProcessPoolWorkItemMaySpawnAndJoinAThreadOfItsOwn) {
+  // The worker process is a copy of its owner's: it has the same threads to spawn.
+  run_to_completion(scenario_from_toml(R"(
+[[process]]
+name = "app"
+  [[process.thread]]
+  name = "main"
+  program = "map pool 2"
+  [[process.thread]]
+  name = "helper"
+  program = "compute 1ms"
+  [[process.pool]]
+  name = "pool"
+  kind = "process"
+  workers = 1
+  program = "spawn helper; join helper"
+)"),
+                    [](Platform& p) {
+                      int helpers = 0;
+                      for (const auto& t : p.kernel().threads())
+                        helpers += t->name == "helper" && t->stats.user == 1 * kMs;
+                      EXPECT_EQ(helpers, 2) << "one per work item, in the worker process";
+                    });
+}
+
 TEST(Pool, RunInExecutorHandsCpuWorkFromTheLoopToAProcessPool) {
   run_to_completion(scenario_from_toml(R"(
 [machine]
