@@ -171,27 +171,11 @@ Child start_run(const Entry& entry, const CompareOptions& options, std::size_t i
   return child;
 }
 
-// Reads both pipes to their end (a full pipe would block the child), then reaps it.
-Run finish_run(Child& child) {
+// Reaps a child whose pipes are both closed, and reads its report.
+Run reap(const Child& child, std::string out, std::string err) {
   Run run;
-  pollfd fds[2] = {{child.out, POLLIN, 0}, {child.err, POLLIN, 0}};
-  std::string* sinks[2] = {&run.out, &run.err};
-  int open_fds = 2;
-  char buffer[65536];
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) continue;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-      if (n > 0) {
-        sinks[i]->append(buffer, static_cast<std::size_t>(n));
-      } else {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
+  run.out = std::move(out);
+  run.err = std::move(err);
   int status = 0;
   waitpid(child.pid, &status, 0);
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : kExitInternal;
@@ -203,22 +187,53 @@ Run finish_run(Child& child) {
 }
 
 // Runs every entry, `jobs` at a time, and returns the runs in entry order.
+// Every running child's pipes are read as data arrives, so none blocks on
+// a full pipe while another is being waited for.
 std::vector<Run> run_all(const std::vector<Entry>& entries, const CompareOptions& options) {
+  struct Live {
+    Child child;
+    std::string out, err;
+  };
   std::vector<Run> runs(entries.size());
   const bool progress = !options.quiet && isatty(STDERR_FILENO);
   std::size_t next = 0, done = 0;
-  std::vector<Child> running;
+  std::vector<Live> live;
+  char buffer[65536];
   while (done < entries.size()) {
-    while (next < entries.size() && running.size() < static_cast<std::size_t>(options.jobs)) {
-      running.push_back(start_run(entries[next], options, next));
+    while (next < entries.size() && live.size() < static_cast<std::size_t>(options.jobs)) {
+      live.push_back(Live{start_run(entries[next], options, next), {}, {}});
       ++next;
     }
-    // The oldest first: its output is read while the others run.
-    Child child = running.front();
-    running.erase(running.begin());
-    runs[child.index] = finish_run(child);
-    ++done;
-    if (progress) std::fprintf(stderr, "\r  compare: %zu of %zu runs done ", done, entries.size());
+    std::vector<pollfd> fds;
+    for (const Live& l : live)
+      for (int fd : {l.child.out, l.child.err})
+        if (fd >= 0) fds.push_back(pollfd{fd, POLLIN, 0});
+    if (poll(fds.data(), fds.size(), -1) < 0) continue;
+    for (const pollfd& p : fds) {
+      if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      for (Live& l : live) {
+        int* fd = l.child.out == p.fd ? &l.child.out : l.child.err == p.fd ? &l.child.err : nullptr;
+        if (!fd) continue;
+        const ssize_t n = read(*fd, buffer, sizeof buffer);
+        if (n > 0) {
+          (fd == &l.child.out ? l.out : l.err).append(buffer, static_cast<std::size_t>(n));
+        } else {
+          close(*fd);
+          *fd = -1;
+        }
+      }
+    }
+    for (auto it = live.begin(); it != live.end();) {
+      if (it->child.out >= 0 || it->child.err >= 0) {
+        ++it;
+        continue;
+      }
+      runs[it->child.index] = reap(it->child, std::move(it->out), std::move(it->err));
+      it = live.erase(it);
+      ++done;
+      if (progress)
+        std::fprintf(stderr, "\r  compare: %zu of %zu runs done ", done, entries.size());
+    }
   }
   if (progress) std::fprintf(stderr, "\r%40s\r", "");
   return runs;
