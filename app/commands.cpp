@@ -3,14 +3,17 @@
 #include "app/trace_names.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 
 #include "app/default_scenario.h"
+#include "app/gantt.h"
 #include "app/platform.h"
 #include "app/report.h"
 #include "app/scenario_loader.h"
@@ -74,9 +77,41 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// The terminal's width for pictures: the terminal's own, $COLUMNS, or 100.
+int terminal_width() {
+  winsize size{};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+    return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const int n = std::atoi(columns);
+    if (n > 0) return n;
+  }
+  return 100;
+}
+
+void print_pictures(Platform& platform, const RunOptions& options) {
+  const Kernel& kernel = platform.kernel();
+  const int cores = platform.cpu().cores();
+  if (options.gantt)
+    std::fputs(
+        gantt_chart(kernel, cores, now_ns(), std::max(40, terminal_width()), options.per_thread)
+            .c_str(),
+        stdout);
+  if (!options.timeline) return;
+  constexpr std::size_t kMaxRows = 200;
+  const std::string table = timeline_table(kernel, cores, now_ns(), kMaxRows);
+  if (table.empty())
+    std::fprintf(stderr,
+                 "iosim: --timeline is for small scenarios: this run's schedule changes more "
+                 "than %zu times (use --gantt)\n",
+                 kMaxRows);
+  std::fputs(table.c_str(), stdout);
+}
+
 int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
   Report report = collect_report(platform, status);
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
+  if (!options.json) print_pictures(platform, options);
   if (status == "sim_time_limit") {
     std::fprintf(stderr, "iosim: stopped at the simulated-time limit (%s); the report is partial\n",
                  units::format_duration(platform.scenario().limits.sim_time).c_str());
@@ -118,7 +153,8 @@ int run_command(const RunOptions& options) {
   quiet_systemc_reports();
   std::unique_ptr<Platform> platform;
   try {
-    platform = std::make_unique<Platform>(*scenario);
+    const bool pictures = options.gantt || options.timeline;
+    platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/pictures);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
     return kExitBadInput;

@@ -30,8 +30,11 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set KEY=VALUE
   bool json = false;
   bool quiet = false;
-  std::string vcd;       // --vcd FILE, empty for none
-  bool no_gtkw = false;  // --no-gtkw: no GTKWave save file beside the VCD
+  std::string vcd;          // --vcd FILE, empty for none
+  bool no_gtkw = false;     // --no-gtkw: no GTKWave save file beside the VCD
+  bool gantt = false;       // --gantt: a per-core Gantt chart after the summary
+  bool per_thread = false;  // --per-thread: with --gantt, a row per thread too
+  bool timeline = false;    // --timeline: an OSTEP-style table of the schedule
 };
 
 int run_command(const RunOptions& options);

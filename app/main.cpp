@@ -42,6 +42,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a scenario value, e.g. kernel.quantum=5ms")
       ->type_name("KEY=VALUE");
   run_cmd->add_flag("--quiet,-q", run.quiet, "no progress line on stderr");
+  auto* gantt = run_cmd->add_flag("--gantt", run.gantt,
+                                  "after the summary, a per-core Gantt chart as wide as the "
+                                  "terminal");
+  run_cmd->add_flag("--per-thread", run.per_thread, "with --gantt: a row per thread too")
+      ->needs(gantt);
+  run_cmd->add_flag("--timeline", run.timeline,
+                    "after the summary, the schedule as a table, one row per change (small "
+                    "scenarios)");
 
   std::string check_file;
   std::vector<std::string> check_overrides;

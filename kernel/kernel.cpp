@@ -89,6 +89,7 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
   t.wait = wait;
   t.state_since = now_ns();
   last_change_ = now_ns();
+  if (config_.record_schedule) state_log_.push_back(StateChange{now_ns(), t.id, s});
 }
 
 // `core` is null at boot, before any core runs: the thread just joins the queue.

@@ -100,6 +100,13 @@ struct ConsoleLine {
   std::string text;
 };
 
+// A thread changed state (logged with the schedule, for timelines).
+struct StateChange {
+  Ns at;
+  std::uint64_t thread;
+  ThreadState state;
+};
+
 // Why the kernel stopped the machine before every process ended.
 enum class KernelStop { kNone, kPolicyFault, kOutOfMemory };
 
@@ -131,6 +138,7 @@ class Kernel : public CoreSoftware {
   const std::vector<Slice>& schedule() const { return schedule_; }
   const std::vector<ConsoleLine>& console() const { return console_; }
   const std::vector<IoRecord>& io_log() const { return io_log_; }
+  const std::vector<StateChange>& state_log() const { return state_log_; }
   const sched::Policy& policy() const { return *policy_; }
   bool all_done() const { return loaded_ && live_processes_ == 0; }
   KernelStop stopped() const { return stop_; }
@@ -287,6 +295,7 @@ class Kernel : public CoreSoftware {
   std::vector<Slice> schedule_;
   std::vector<ConsoleLine> console_;
   std::vector<IoRecord> io_log_;
+  std::vector<StateChange> state_log_;
 
   // Per core.
   std::vector<Thread*> running_;

@@ -1,0 +1,22 @@
+// Pictures of a run in the terminal, from the kernel's schedule and
+// thread-state logs (kept when the platform records the schedule):
+//  - a Gantt chart: one row per core (and, on request, per thread), the run
+//    scaled to a given width, each column showing who held the core most of
+//    that time (or what state the thread was mostly in);
+//  - an OSTEP-style timeline: one row per moment the schedule changed, with
+//    what each core runs and who is ready.
+#pragma once
+
+#include <string>
+
+#include "kernel/kernel.h"
+
+namespace iosim {
+
+// `width` is the whole line's width in characters (at least 40).
+std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool per_thread);
+
+// Empty when the run has more than `max_rows` moments (the caller says so).
+std::string timeline_table(const Kernel& kernel, int cores, Ns end, std::size_t max_rows);
+
+}  // namespace iosim
