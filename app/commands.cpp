@@ -6,6 +6,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -77,6 +79,29 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// Who waits for what, and the deadlock cycle when there is one.
+std::string describe_stall(const Kernel& kernel) {
+  auto name = [&](std::uint64_t id) {
+    const Thread& t = *kernel.threads()[id];
+    return t.process->name + "/" + t.name;
+  };
+  std::string out;
+  for (const WaitInfo& w : kernel.waits()) {
+    out += fmt::format("  {} waits for {}", name(w.thread), w.what);
+    if (w.held_by >= 0)
+      out += fmt::format(", held by {}", name(static_cast<std::uint64_t>(w.held_by)));
+    out += "\n";
+  }
+  const std::vector<std::uint64_t> cycle = kernel.wait_cycle();
+  if (!cycle.empty()) {
+    out += "  deadlock: ";
+    for (std::uint64_t id : cycle)
+      out += name(id) + " -> ";
+    out += name(cycle.front()) + "\n";
+  }
+  return out;
+}
+
 // The terminal's width for pictures: the terminal's own, $COLUMNS, or 100.
 int terminal_width() {
   winsize size{};
@@ -112,16 +137,40 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
   Report report = collect_report(platform, status);
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
   if (!options.json) print_pictures(platform, options);
+  const LimitsSpec& limits = platform.scenario().limits;
   if (status == "sim_time_limit") {
     std::fprintf(stderr, "iosim: stopped at the simulated-time limit (%s); the report is partial\n",
-                 units::format_duration(platform.scenario().limits.sim_time).c_str());
+                 units::format_duration(limits.sim_time).c_str());
     return kExitLimit;
+  }
+  if (status == "event_limit") {
+    std::fprintf(stderr,
+                 "iosim: stopped at %s after %llu events, the limit ([limits] events = %llu); "
+                 "the report is partial\n",
+                 units::format_duration(now_ns()).c_str(),
+                 static_cast<unsigned long long>(sc_core::sc_delta_count()),
+                 static_cast<unsigned long long>(limits.events));
+    return kExitLimit;
+  }
+  if (status == "wall_time_limit") {
+    std::fprintf(stderr,
+                 "iosim: stopped at %s of simulated time after %s of real time, the limit "
+                 "([limits] wall_time); the report is partial\n",
+                 units::format_duration(now_ns()).c_str(),
+                 units::format_duration(limits.wall_time).c_str());
+    return kExitLimit;
+  }
+  if (status == "interrupted") {
+    std::fprintf(stderr, "iosim: interrupted at %s; the report and traces are partial\n",
+                 units::format_duration(now_ns()).c_str());
+    return kExitInterrupted;
   }
   if (status == "stalled") {
     std::fprintf(stderr,
                  "iosim: stalled since %s: threads are waiting but nothing in the machine can "
-                 "wake them; the report is partial\n",
-                 units::format_duration(platform.kernel().last_state_change()).c_str());
+                 "wake them; the report is partial\n%s",
+                 units::format_duration(platform.kernel().last_state_change()).c_str(),
+                 describe_stall(platform.kernel()).c_str());
     return kExitStalled;
   }
   if (status == "policy_fault") {
@@ -146,9 +195,19 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
 
 }  // namespace
 
+// Ctrl-C (or a kill) ends the run at its next look, with the partial report.
+void stop_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = [](int) { request_stop(); };
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 int run_command(const RunOptions& options) {
   std::optional<Scenario> scenario = load_for_run(options);
   if (!scenario) return kExitBadInput;
+  stop_on_signals();
   set_time_resolution();
   quiet_systemc_reports();
   std::unique_ptr<Platform> platform;
@@ -177,7 +236,11 @@ int run_command(const RunOptions& options) {
       Progress progress(!options.quiet);
       end = simulate(*platform, [&progress] { progress.update(); });
     }
-    if (vcd) vcd->finish(now_ns());
+    if (vcd)
+      vcd->finish(now_ns(),
+                  end == RunEnd::kCompleted
+                      ? ""
+                      : std::string("truncated: the run ended early (") + run_end_name(end) + ")");
     if (vcd && !options.no_gtkw)
       write_gtkw(gtkw_path_for(options.vcd), options.vcd, platform->probes(),
                  trace_names(*platform), now_ns());

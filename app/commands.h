@@ -3,9 +3,11 @@
 //   0  success
 //   1  internal error (a bug in iosim: please report it)
 //   2  bad input: the scenario or the command line is wrong (messages say where)
-//   3  the run hit a limit: simulated time, or memory (the report is partial)
+//   3  the run hit a limit: simulated time, events, wall-clock time or memory
+//      (the report is partial)
 //   4  the run stalled: threads wait but nothing in the machine can wake them
 //   5  the scheduling policy made an invalid decision (the report is partial)
+//   6  interrupted by SIGINT or SIGTERM (the report and traces are partial)
 #pragma once
 
 #include <optional>
@@ -23,6 +25,7 @@ enum ExitStatus : int {
   kExitLimit = 3,
   kExitStalled = 4,      // every thread waits and nothing can wake them (a deadlock)
   kExitPolicyFault = 5,  // the scheduling policy made an invalid decision
+  kExitInterrupted = 6,  // SIGINT or SIGTERM: the report and traces are partial
 };
 
 struct RunOptions {

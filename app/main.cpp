@@ -28,8 +28,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 completed; 1 internal error; 2 bad input (file:line:col messages);\n"
-      "3 a limit was reached (simulated time, memory); 4 stalled (every thread waits, nothing\n"
-      "can wake them); 5 the scheduling policy made an invalid decision. See docs/json-report.md.");
+      "3 a limit was reached (simulated time, events, wall-clock time, memory);\n"
+      "4 stalled (every thread waits and nothing can wake them: a deadlock);\n"
+      "5 the scheduling policy made an invalid decision; 6 interrupted (SIGINT, SIGTERM).\n"
+      "See docs/json-report.md.");
 
   iosim::RunOptions run;
   std::string run_file;

@@ -166,6 +166,10 @@ Report collect_report(Platform& platform, const std::string& status) {
   for (const auto& t : kernel.threads())
     r.thread_names.push_back(t->process->name + "/" + t->name);
   if (status == "policy_fault") r.fault = kernel.fault();
+  if (status == "stalled") {
+    r.waits = kernel.waits();
+    r.cycle = kernel.wait_cycle();
+  }
   r.devices.push_back({"disk", platform.disk().stats()});
   r.devices.push_back({"dma", platform.dma().stats()});
   r.devices.push_back({"nic", platform.nic().stats()});
@@ -295,6 +299,19 @@ std::string report_json(const Report& r) {
          {"thread", r.thread_names[line.thread]},
          {"task", line.task.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(line.task)},
          {"text", line.text}});
+  if (r.status == "stalled") {
+    j["stall"] = {{"waiting", nlohmann::ordered_json::array()},
+                  {"deadlock", nlohmann::ordered_json::array()}};
+    for (const WaitInfo& w : r.waits)
+      j["stall"]["waiting"].push_back(
+          {{"thread", r.thread_names[w.thread]},
+           {"waits_for", w.what},
+           {"held_by", w.held_by < 0 ? nlohmann::ordered_json()
+                                     : nlohmann::ordered_json(
+                                           r.thread_names[static_cast<std::size_t>(w.held_by)])}});
+    for (std::uint64_t id : r.cycle)
+      j["stall"]["deadlock"].push_back(r.thread_names[id]);
+  }
   if (r.fault)
     j["policy_fault"] = {
         {"time_ns", r.fault->time}, {"core", r.fault->core}, {"message", r.fault->message}};

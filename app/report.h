@@ -81,6 +81,8 @@ struct Report {
   std::vector<ConsoleLine> console;
   std::vector<std::string> thread_names;  // by id, for the console
   std::optional<PolicyFault> fault;
+  std::vector<WaitInfo> waits;       // when stalled: who waits for what
+  std::vector<std::uint64_t> cycle;  // when stalled: a deadlock cycle, if any
   std::vector<DeviceReport> devices;
   KernelCounters counters;
   double bus_utilisation = 0;  // busy time over the run

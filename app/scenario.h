@@ -49,8 +49,12 @@ struct KernelSpec {
   PolicyParams policy_params;          // quantum, cores and seed are filled in from the rest
 };
 
+// When a run stops early (each ends it with the partial report and exit
+// status 3). Memory's limit is the machine's RAM (MachineSpec::ram_bytes).
 struct LimitsSpec {
-  Ns sim_time = 3'600'000'000'000;  // one simulated hour
+  Ns sim_time = 3'600'000'000'000;       // one simulated hour
+  std::uint64_t events = 2'000'000'000;  // SystemC delta cycles: about minutes of work
+  Ns wall_time = 600'000'000'000;        // ten minutes of real time
 };
 
 struct Scenario {

@@ -462,6 +462,8 @@ const Field<Draft> kKernelFields[] = {
 
 const Field<Draft> kLimitsFields[] = {
     {"sim_time", positive_duration("3600s"), IOSIM_SET(limits.sim_time)},
+    {"events", integer(1), IOSIM_SET(limits.events)},
+    {"wall_time", positive_duration("600s"), IOSIM_SET(limits.wall_time)},
 };
 
 // Mutexes, semaphores, conditions and variables, of a process or of [shared].

@@ -1,6 +1,8 @@
 #include "app/simulation.h"
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 
 namespace iosim {
 
@@ -16,6 +18,12 @@ const char* run_end_name(RunEnd end) {
       return "policy_fault";
     case RunEnd::kOutOfMemory:
       return "out_of_memory";
+    case RunEnd::kEventLimit:
+      return "event_limit";
+    case RunEnd::kWallTimeLimit:
+      return "wall_time_limit";
+    case RunEnd::kInterrupted:
+      return "interrupted";
   }
   return "?";
 }
@@ -24,16 +32,35 @@ const char* run_end_name(RunEnd end) {
 // the machine. Simulating in slices
 // changes nothing in the model (SystemC processes the same events in the same
 // order); it only lets the caller look up between slices.
+namespace {
+volatile std::sig_atomic_t stop_requested = 0;
+}  // namespace
+
+void request_stop() {
+  stop_requested = 1;
+}
+
 RunEnd simulate(Platform& platform, const std::function<void()>& on_step) {
   constexpr Ns kSlice = 10 * kMs;
-  const Ns limit = platform.scenario().limits.sim_time;
+  const LimitsSpec& limits = platform.scenario().limits;
+  const Ns limit = limits.sim_time;
   const Kernel& kernel = platform.kernel();
+  // Wall-clock time only decides when to give up; it never enters the model.
+  const auto started = std::chrono::steady_clock::now();
+  auto wall = [&] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                                started)
+        .count();
+  };
   for (;;) {
     // A stop comes first: memory can run out at boot, before anything runs.
     if (kernel.stopped() == KernelStop::kPolicyFault) return RunEnd::kPolicyFault;
     if (kernel.stopped() == KernelStop::kOutOfMemory) return RunEnd::kOutOfMemory;
     if (kernel.all_done()) break;
+    if (stop_requested) return RunEnd::kInterrupted;
     if (now_ns() >= limit) return RunEnd::kTimeLimit;
+    if (sc_core::sc_delta_count() >= limits.events) return RunEnd::kEventLimit;
+    if (wall() >= limits.wall_time) return RunEnd::kWallTimeLimit;
     // Before the first sc_start nothing is scheduled yet, so only look after it.
     if (sc_core::sc_start_of_simulation_invoked() && !sc_core::sc_pending_activity())
       return RunEnd::kStalled;

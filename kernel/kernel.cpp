@@ -85,6 +85,7 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
     default:
       break;
   }
+  if (s != ThreadState::kWaiting) t.blocker = nullptr;
   t.state = s;
   t.wait = wait;
   t.state_since = now_ns();

@@ -107,6 +107,13 @@ struct StateChange {
   ThreadState state;
 };
 
+// What a thread that cannot run is waiting for, to explain a stall.
+struct WaitInfo {
+  std::uint64_t thread;
+  std::string what;           // "lock 'm'", "the GIL", "I/O", "join 'worker'"...
+  std::int64_t held_by = -1;  // the thread holding it, if one does
+};
+
 // Why the kernel stopped the machine before every process ended.
 enum class KernelStop { kNone, kPolicyFault, kOutOfMemory };
 
@@ -146,6 +153,10 @@ class Kernel : public CoreSoftware {
   Ns finish_time() const { return finished_at_; }
   std::uint64_t ready_count() const { return ready_; }
   Ns last_state_change() const { return last_change_; }  // when a thread last changed state
+  // Every thread that is blocked, sleeping or waiting, and why.
+  std::vector<WaitInfo> waits() const;
+  // A cycle of threads each waiting for the next (a deadlock), or empty.
+  std::vector<std::uint64_t> wait_cycle() const;
 
  private:
   // A timed kernel event: a thread's start or wake-up, a GIL drop check, an

@@ -211,10 +211,12 @@ bool Kernel::sys_spawn(Core& core, Thread& t, const Op& op) {
 // started count as ended.
 bool Kernel::sys_join(Core& core, Thread& t, const Op& op) {
   std::vector<Thread*>* joiners = nullptr;
+  Thread* blocker = nullptr;  // who it waits for: the target, or the process's main thread
   if (op.ref.kind == RefKind::kThread) {
     for (Thread* target : t.process->by_spec[op.ref.index]) {
       if (target->state != ThreadState::kDone) {
         joiners = &target->joiners;
+        blocker = target;
         break;
       }
     }
@@ -223,6 +225,7 @@ bool Kernel::sys_join(Core& core, Thread& t, const Op& op) {
     for (Process& p : processes_) {
       if (p.spec == spec && !p.worker_of && !p.done) {
         joiners = &p.joiners;
+        blocker = p.main && p.main->state != ThreadState::kDone ? p.main : nullptr;
         break;
       }
     }
@@ -235,6 +238,7 @@ bool Kernel::sys_join(Core& core, Thread& t, const Op& op) {
   syscall_entry(core);
   joiners->push_back(&t);
   block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
+  t.blocker = blocker;
   return false;
 }
 

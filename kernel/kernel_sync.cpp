@@ -69,6 +69,7 @@ bool Kernel::sys_lock(Core& core, Thread& t, const Op& op) {
   }
   ++m.contended;  // taking it again while holding it deadlocks, as with a real mutex
   wait_on(core, t, m.waiters, WaitKind::kLock);
+  t.blocker = m.owner;
   return false;
 }
 
@@ -83,6 +84,8 @@ void Kernel::release_mutex(Core& core, Mutex& m) {
     ++m.acquisitions;
     advance(*w->ctx);
     make_ready(&core, *w, IOSIM_READY_WOKEN);
+    for (Thread* other : m.waiters)  // they now wait for the new owner
+      other->blocker = w;
     return;
   }
 }
@@ -299,6 +302,7 @@ bool Kernel::take_gil(Core& core, Thread& t) {
   SysClock clock(core);
   syscall_entry(core);
   block(core, t, ThreadState::kWaiting, WaitKind::kGil, "wait", clock);
+  t.blocker = g.holder;
   return false;
 }
 
@@ -320,6 +324,8 @@ void Kernel::release_gil(Core& core, Thread& t) {
     ++g.switches;
     ++counters_.gil_switches;
     make_ready(&core, *w, IOSIM_READY_WOKEN);
+    for (Thread* other : g.waiters)
+      other->blocker = w;
     break;
   }
   arm_gil_check(core, p);
@@ -353,6 +359,63 @@ void Kernel::gil_check(Core& core, Process& p, std::uint64_t switches) {
   for (std::size_t c = 0; c < running_.size(); ++c)
     if (running_[c] == &h && c != static_cast<std::size_t>(core.id()))
       core.write(config_.map.ic + InterruptController::kSendIpi, c);
+}
+
+// ---------------------------------------------------------------- stalls
+
+std::vector<WaitInfo> Kernel::waits() const {
+  std::vector<WaitInfo> out;
+  for (const auto& owned : threads_) {
+    const Thread& t = *owned;
+    std::string what;
+    switch (t.state) {
+      case ThreadState::kBlocked:
+        what = t.loop && t.loop->polling ? "its event loop's I/O and timers" : "I/O";
+        break;
+      case ThreadState::kSleeping:
+        what = "its sleep to end";
+        break;
+      case ThreadState::kWaiting: {
+        if (t.wait == WaitKind::kGil) {
+          what = "the GIL";
+        } else if (t.pool && t.main.pc >= t.main.program->ops.size()) {
+          what = fmt::format("work from pool '{}'", t.pool->spec->name);
+        } else {
+          const Op& op = t.ctx->program->ops[t.ctx->pc];
+          const char* kind = op.kind == OpKind::kLock      ? "lock"
+                             : op.kind == OpKind::kAcquire ? "semaphore"
+                             : op.kind == OpKind::kWait    ? "condition"
+                             : op.kind == OpKind::kJoin    ? "join of"
+                             : op.kind == OpKind::kSend    ? "room in queue"
+                             : op.kind == OpKind::kRecv    ? "a message in queue"
+                             : op.kind == OpKind::kMap     ? "the work items of pool"
+                                                           : "step of";
+          what = fmt::format("{} '{}' (line {})", kind, op.name, op.line);
+        }
+        break;
+      }
+      default:
+        continue;
+    }
+    out.push_back(WaitInfo{t.id, what, t.blocker ? static_cast<std::int64_t>(t.blocker->id) : -1});
+  }
+  return out;
+}
+
+// Follows "waits for the holder" links from each waiting thread; a link
+// back to a thread already on the path closes a cycle.
+std::vector<std::uint64_t> Kernel::wait_cycle() const {
+  for (const auto& start : threads_) {
+    std::vector<std::uint64_t> path;
+    const Thread* t = start.get();
+    while (t && t->state == ThreadState::kWaiting && t->blocker) {
+      const auto seen = std::find(path.begin(), path.end(), t->id);
+      if (seen != path.end()) return {seen, path.end()};
+      path.push_back(t->id);
+      t = t->blocker;
+    }
+  }
+  return {};
 }
 
 }  // namespace iosim

@@ -89,6 +89,7 @@ struct Thread {
   Context* ctx;            // what it runs now: `main`, or a task of its event loop
   ThreadState state = ThreadState::kNew;
   WaitKind wait = WaitKind::kNone;
+  Thread* blocker = nullptr;  // while waiting: the thread that holds what it waits for, if one does
   Ns state_since = 0;
   Ns startup = 0;                  // interpreter start-up still to run before its program
   bool owes_syscall_exit = false;  // blocked inside a syscall: pays the exit cost on resume

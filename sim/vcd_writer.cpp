@@ -121,10 +121,11 @@ void VcdWriter::flush_buffer() {
   buffer_.clear();
 }
 
-void VcdWriter::finish(Ns end) {
+void VcdWriter::finish(Ns end, const std::string& note) {
   if (finished_) return;
   if (!begun_) begin();
   flush_time_step();
+  if (!note.empty()) buffer_ += fmt::format("$comment {} $end\n", note);
   if (end > time_) buffer_ += fmt::format("#{}\n", end);
   flush_buffer();
   std::fclose(file_);

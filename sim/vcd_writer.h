@@ -31,8 +31,9 @@ class VcdWriter : public ProbeSink {
   void begin();
   // Records that signal `id` holds `value` from time `at` on. Times never go back.
   void change(int id, std::uint64_t value, Ns at) override;
-  // Flushes, stamps the end time and renames the file into place.
-  void finish(Ns end);
+  // Flushes, stamps the end time and renames the file into place. A `note`
+  // (e.g. why the run stopped early) goes in as a $comment before the end.
+  void finish(Ns end, const std::string& note = "");
 
   const std::string& path() const { return path_; }
 
