@@ -16,6 +16,7 @@
 
 #include "app/default_scenario.h"
 #include "app/gantt.h"
+#include "app/perfetto_trace.h"
 #include "app/platform.h"
 #include "app/report.h"
 #include "app/scenario_loader.h"
@@ -212,15 +213,18 @@ int run_command(const RunOptions& options) {
   quiet_systemc_reports();
   std::unique_ptr<Platform> platform;
   try {
-    const bool pictures = options.gantt || options.timeline;
+    const bool pictures = options.gantt || options.timeline || !options.perfetto.empty();
     platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/pictures);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
     return kExitBadInput;
   }
   std::unique_ptr<VcdWriter> vcd;
+  std::unique_ptr<PerfettoTrace> perfetto;
   try {  // an unwritable trace path is the user's to fix: say so before running
     if (!options.vcd.empty()) vcd = std::make_unique<VcdWriter>(options.vcd);
+    if (!options.perfetto.empty())
+      perfetto = std::make_unique<PerfettoTrace>(options.perfetto, *platform);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error: %s\n", e.what());
     return kExitBadInput;
@@ -236,6 +240,7 @@ int run_command(const RunOptions& options) {
       Progress progress(!options.quiet);
       end = simulate(*platform, [&progress] { progress.update(); });
     }
+    if (perfetto) perfetto->finish(now_ns());
     if (vcd)
       vcd->finish(now_ns(),
                   end == RunEnd::kCompleted

@@ -38,6 +38,7 @@ struct RunOptions {
   bool gantt = false;       // --gantt: a per-core Gantt chart after the summary
   bool per_thread = false;  // --per-thread: with --gantt, a row per thread too
   bool timeline = false;    // --timeline: an OSTEP-style table of the schedule
+  std::string perfetto;     // --perfetto FILE: a timeline for ui.perfetto.dev, "" for none
 };
 
 int run_command(const RunOptions& options);

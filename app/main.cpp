@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("FILE", run_file, "scenario file (TOML)");
   run_cmd->add_flag("--json", run.json, "print the report as one JSON document");
   run_cmd->add_option("--vcd", run.vcd, "write a VCD waveform (GTKWave, Surfer) to this file");
+  run_cmd->add_option("--perfetto", run.perfetto,
+                      "write a timeline (Chrome trace JSON) for ui.perfetto.dev to this file");
   run_cmd->add_flag("--no-gtkw", run.no_gtkw,
                     "with --vcd: do not write the GTKWave save file (FILE.gtkw) and its filters");
   run_cmd->add_option("--set", run.overrides, "override a scenario value, e.g. kernel.quantum=5ms")

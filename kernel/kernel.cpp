@@ -86,6 +86,13 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
       break;
   }
   if (s != ThreadState::kWaiting) t.blocker = nullptr;
+  if (observer_) {
+    observer_->thread_state(now_ns(), t, t.state, s);
+    if (memory_.in_use() != memory_reported_) {
+      memory_reported_ = memory_.in_use();
+      observer_->memory_in_use(now_ns(), memory_reported_);
+    }
+  }
   t.state = s;
   t.wait = wait;
   t.state_since = now_ns();
@@ -97,6 +104,7 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
 void Kernel::make_ready(Core* core, Thread& t, iosim_ready_reason reason) {
   set_state(t, ThreadState::kReady);
   ++ready_;
+  ready_changed();
   policy_->enqueue(task_view(t, reason), now_ns());
   if (!core) return;
   if (kick_idle_core(*core, t)) return;
@@ -146,6 +154,10 @@ void Kernel::resched_core(Core& core, std::size_t c) {
   need_resched_[c] = true;
   if (c != static_cast<std::size_t>(core.id()))
     core.write(config_.map.ic + InterruptController::kSendIpi, c);
+}
+
+void Kernel::ready_changed() {
+  if (observer_) observer_->ready_count(now_ns(), ready_);
 }
 
 void Kernel::stop_run(KernelStop why) {
@@ -232,6 +244,7 @@ Thread* Kernel::pick(Core& core) {
     }
     if (!check_pick(core, id)) return nullptr;
     --ready_;
+    ready_changed();
     return threads_[id].get();
   }
 }
@@ -293,8 +306,7 @@ void Kernel::dispatch(Core& core, Thread& t) {
     core.spend(config_.costs.syscall_exit);
     t.stats.sys += clock.elapsed();
     t.owes_syscall_exit = false;
-    if (record) record->done = now_ns();
-    t.ctx->record = -1;
+    io_record_done(*t.ctx);
   }
 }
 

@@ -107,6 +107,16 @@ struct StateChange {
   ThreadState state;
 };
 
+// Told what the kernel does as it happens, e.g. by a timeline writer.
+class KernelObserver {
+ public:
+  virtual ~KernelObserver() = default;
+  virtual void thread_state(Ns at, const Thread& t, ThreadState from, ThreadState to) = 0;
+  virtual void ready_count(Ns at, std::uint64_t ready) = 0;
+  virtual void memory_in_use(Ns at, std::uint64_t bytes) = 0;  // sampled at state changes
+  virtual void io_finished(const IoRecord& r) = 0;             // needs the schedule log on
+};
+
 // What a thread that cannot run is waiting for, to explain a stall.
 struct WaitInfo {
   std::uint64_t thread;
@@ -133,6 +143,7 @@ class Kernel : public CoreSoftware {
   void load(const Workload& workload);
   // Called once, when every process has ended or the kernel stopped the run.
   void on_finish(std::function<void()> callback) { finish_ = std::move(callback); }
+  void observe(KernelObserver* observer) { observer_ = observer; }
 
   void run(Core& core) override;
 
@@ -215,6 +226,8 @@ class Kernel : public CoreSoftware {
   void account_io(Thread& t, Context& c, const IoRequest& r);
   void log_io_start(Core& core, Thread& t, Context& c);
   IoRecord* io_record(Context& c);
+  void io_record_done(Context& c);
+  void ready_changed();
   void print(Thread& t, const Op& op);
 
   // kernel_process.cpp: creating and ending things, and memory.
@@ -307,6 +320,8 @@ class Kernel : public CoreSoftware {
   std::vector<ConsoleLine> console_;
   std::vector<IoRecord> io_log_;
   std::vector<StateChange> state_log_;
+  KernelObserver* observer_ = nullptr;
+  std::uint64_t memory_reported_ = 0;
 
   // Per core.
   std::vector<Thread*> running_;

@@ -66,6 +66,15 @@ IoRecord* Kernel::io_record(Context& c) {
   return c.record >= 0 ? &io_log_[static_cast<std::size_t>(c.record)] : nullptr;
 }
 
+// The request's syscall has returned (or, awaited, its task is ready).
+void Kernel::io_record_done(Context& c) {
+  IoRecord* record = io_record(c);
+  if (!record) return;
+  record->done = now_ns();
+  c.record = -1;
+  if (observer_) observer_->io_finished(*record);
+}
+
 bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {
   SysClock clock(core);
   Context& c = *t.ctx;
@@ -105,8 +114,7 @@ bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& c
     }
     core.spend(config_.costs.syscall_exit);
     t.stats.sys += clock.elapsed();
-    if (record) record->done = now_ns();
-    c.record = -1;
+    io_record_done(c);
     return true;
   }
   if (record) record->blocked = now_ns();
@@ -144,10 +152,7 @@ void Kernel::io_done(Core& core, IoRequest& r) {
   if (IoRecord* record = io_record(c)) {
     record->completed = now_ns();
     record->completed_on = core.id();
-    if (c.io_async) {  // no syscall to return from: the task just becomes ready
-      record->done = now_ns();
-      c.record = -1;
-    }
+    if (c.io_async) io_record_done(c);  // no syscall to return from: the task is ready
   }
   if (c.io_async) {
     task_woken(core, t, *c.task);

@@ -216,10 +216,10 @@ bool Kernel::loop_await(Core& core, Thread& t, const Op& op) {
         c.io_in_flight = false;
         account_io(t, c, c.io);
         if (IoRecord* record = io_record(c)) {
-          record->completed = record->done = now_ns();
+          record->completed = now_ns();
           record->completed_on = core.id();
         }
-        c.record = -1;
+        io_record_done(c);
         suspend = false;
       }
       break;

@@ -1,0 +1,47 @@
+// `iosim run --perfetto FILE`: a timeline for ui.perfetto.dev. Every probe
+// becomes a track (cores' modes and running threads, interrupt lines, DMA
+// channels, the disk's firmware states, the network card; counters for
+// queue depths and the like); the kernel adds a track per thread (running,
+// ready, blocked, sleeping, waiting), counters for the run-queue length and
+// memory in use, and a flow arrow per I/O request from its syscall through
+// the device and the interrupt handler to the thread's return.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "app/platform.h"
+#include "sim/perfetto_writer.h"
+
+namespace iosim {
+
+class PerfettoTrace : public KernelObserver {
+ public:
+  // Attaches to the platform's probes and kernel; the platform must record
+  // its schedule (for the I/O log the flows come from).
+  PerfettoTrace(const std::string& path, Platform& platform);
+  void finish(Ns end);
+
+  void thread_state(Ns at, const Thread& t, ThreadState from, ThreadState to) override;
+  void ready_count(Ns at, std::uint64_t ready) override;
+  void memory_in_use(Ns at, std::uint64_t bytes) override;
+  void io_finished(const IoRecord& r) override;
+
+ private:
+  struct ThreadTrack {
+    int track;
+    ThreadState state;
+    Ns since;
+  };
+  ThreadTrack& thread_track(const Thread& t);
+
+  Platform& platform_;
+  PerfettoWriter writer_;
+  std::map<std::uint64_t, ThreadTrack> threads_;  // by id, in id order
+  int run_queue_, memory_;
+  int disk_track_ = -1, nic_track_ = -1;
+  std::vector<int> core_tracks_;  // each core's mode track
+  std::uint64_t flows_ = 0;
+};
+
+}  // namespace iosim

@@ -1,0 +1,139 @@
+#include "sim/perfetto_writer.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace iosim {
+namespace {
+
+// Trace timestamps are microseconds; ours are integer nanoseconds, written
+// exactly with three decimals.
+std::string us(Ns ns) {
+  return fmt::format("{}.{:03}", ns / 1000, ns % 1000);
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+PerfettoWriter::PerfettoWriter(std::string path) : path_(std::move(path)) {
+  file_ = std::fopen((path_ + ".tmp").c_str(), "wb");
+  if (!file_)
+    throw std::runtime_error(
+        fmt::format("cannot write the Perfetto trace '{}': {}", path_, std::strerror(errno)));
+  std::fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", file_);
+}
+
+PerfettoWriter::~PerfettoWriter() {
+  if (file_) std::fclose(file_);  // an unfinished trace stays under its .tmp name
+}
+
+void PerfettoWriter::event(const std::string& json) {
+  std::fputs(first_ ? "" : ",\n", file_);
+  std::fputs(json.c_str(), file_);
+  first_ = false;
+}
+
+int PerfettoWriter::track(const std::string& process, const std::string& thread) {
+  auto [it, added] = pids_.emplace(process, static_cast<int>(pids_.size()) + 1);
+  const int pid = it->second;
+  if (added) {
+    event(fmt::format(R"({{"ph":"M","name":"process_name","pid":{},"args":{{"name":{}}}}})", pid,
+                      quoted(process)));
+    event(fmt::format(
+        R"({{"ph":"M","name":"process_sort_index","pid":{},"args":{{"sort_index":{}}}}})", pid,
+        pid));
+  }
+  const int tid = static_cast<int>(tracks_.size()) + 1;
+  tracks_.push_back(Track{pid, tid});
+  event(fmt::format(R"({{"ph":"M","name":"thread_name","pid":{},"tid":{},"args":{{"name":{}}}}})",
+                    pid, tid, quoted(thread)));
+  event(fmt::format(
+      R"({{"ph":"M","name":"thread_sort_index","pid":{},"tid":{},"args":{{"sort_index":{}}}}})",
+      pid, tid, tid));
+  return static_cast<int>(tracks_.size()) - 1;
+}
+
+void PerfettoWriter::slice(int track, const std::string& name, Ns begin, Ns end) {
+  const Track& t = tracks_[static_cast<std::size_t>(track)];
+  event(fmt::format(R"({{"ph":"X","name":{},"pid":{},"tid":{},"ts":{},"dur":{}}})", quoted(name),
+                    t.pid, t.tid, us(begin), us(end - begin)));
+}
+
+void PerfettoWriter::counter(int track, const std::string& name, Ns at, double value) {
+  const Track& t = tracks_[static_cast<std::size_t>(track)];
+  event(fmt::format(R"({{"ph":"C","name":{},"pid":{},"ts":{},"args":{{"value":{}}}}})",
+                    quoted(name), t.pid, us(at), value));
+}
+
+void PerfettoWriter::flow(std::uint64_t id, char phase, int track, Ns at, const std::string& name) {
+  const Track& t = tracks_[static_cast<std::size_t>(track)];
+  event(fmt::format(R"({{"ph":"{}","id":{},"name":{},"cat":"io","pid":{},"tid":{},"ts":{}{}}})",
+                    phase, id, quoted(name), t.pid, t.tid, us(at),
+                    phase == 'f' ? R"(,"bp":"e")" : ""));
+}
+
+void PerfettoWriter::name_values(const std::string& scope, const std::string& name,
+                                 std::vector<std::string> names) {
+  value_names_[scope + "." + name] = std::move(names);
+}
+
+int PerfettoWriter::add_signal(const std::string& scope, const std::string& name, int) {
+  auto names = value_names_.find(scope + "." + name);
+  Signal s{track(scope, name), name,
+           names == value_names_.end() ? std::vector<std::string>{} : names->second};
+  signal_tracks_[scope + "." + name] = s.track;
+  signals_.push_back(std::move(s));
+  return static_cast<int>(signals_.size()) - 1;
+}
+
+int PerfettoWriter::track_of(const std::string& scope_name) const {
+  auto it = signal_tracks_.find(scope_name);
+  return it == signal_tracks_.end() ? -1 : it->second;
+}
+
+void PerfettoWriter::close_slice(Signal& s, Ns at) {
+  if (s.value == 0 || at <= s.since) return;  // value 0 (idle, none) shows as a gap
+  const std::string name =
+      s.value < s.value_names.size() ? s.value_names[s.value] : std::to_string(s.value);
+  slice(s.track, name, s.since, at);
+}
+
+void PerfettoWriter::change(int id, std::uint64_t value, Ns at) {
+  Signal& s = signals_[static_cast<std::size_t>(id)];
+  if (s.value_names.empty()) {
+    counter(s.track, s.name, at, static_cast<double>(value));
+    s.value = value;
+    return;
+  }
+  close_slice(s, at);
+  s.value = value;
+  s.since = at;
+}
+
+void PerfettoWriter::finish(Ns end) {
+  if (finished_) return;
+  for (Signal& s : signals_)
+    if (!s.value_names.empty()) close_slice(s, end);
+  std::fputs("\n]}\n", file_);
+  std::fclose(file_);
+  file_ = nullptr;
+  if (std::rename((path_ + ".tmp").c_str(), path_.c_str()) != 0)
+    throw std::runtime_error(fmt::format("cannot rename '{}.tmp' to '{}'", path_, path_));
+  finished_ = true;
+}
+
+}  // namespace iosim

@@ -1,0 +1,72 @@
+// A streaming writer of the Chrome trace event format (JSON), which
+// ui.perfetto.dev and chrome://tracing open: named tracks holding slices
+// (complete "X" events), counters ("C") and flow arrows ("s"/"t"/"f")
+// between slices. Events are written as they end, never held in memory; the
+// file is written under "<path>.tmp" and renamed by finish().
+//
+// It is also a ProbeSink: a probe whose values have names (a core's mode,
+// a disk's firmware state) becomes a track of slices, one per stretch of a
+// non-zero value; any other probe becomes a counter.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/probe_sink.h"
+
+namespace iosim {
+
+class PerfettoWriter : public ProbeSink {
+ public:
+  explicit PerfettoWriter(std::string path);  // throws std::runtime_error if it cannot write
+  ~PerfettoWriter() override;
+  PerfettoWriter(const PerfettoWriter&) = delete;
+  PerfettoWriter& operator=(const PerfettoWriter&) = delete;
+
+  // A track named `thread` in a group named `process` (both shown in the UI).
+  int track(const std::string& process, const std::string& thread);
+  void slice(int track, const std::string& name, Ns begin, Ns end);
+  void counter(int track, const std::string& name, Ns at, double value);
+  // One step of flow `id`: "s" starts it, "t" continues, "f" ends it; each
+  // binds to the slice enclosing `at` on `track`.
+  void flow(std::uint64_t id, char phase, int track, Ns at, const std::string& name);
+
+  // Names for a probe's values (index = value); set before add_signal.
+  void name_values(const std::string& scope, const std::string& name,
+                   std::vector<std::string> names);
+  int add_signal(const std::string& scope, const std::string& name, int width) override;
+  // The track of signal "scope.name", or -1.
+  int track_of(const std::string& scope_name) const;
+  void change(int id, std::uint64_t value, Ns at) override;
+
+  // Closes every open slice at `end` and renames the file into place.
+  void finish(Ns end);
+
+ private:
+  struct Signal {
+    int track;
+    std::string name;
+    std::vector<std::string> value_names;  // empty: a counter
+    std::uint64_t value = 0;
+    Ns since = 0;
+  };
+  struct Track {
+    int pid, tid;
+  };
+  void event(const std::string& json);
+  void close_slice(Signal& s, Ns at);
+
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bool first_ = true, finished_ = false;
+  std::map<std::string, int> pids_;  // process name -> pid
+  std::vector<Track> tracks_;
+  std::vector<Signal> signals_;
+  std::map<std::string, std::vector<std::string>> value_names_;  // "scope.name" -> names
+  std::map<std::string, int> signal_tracks_;                     // "scope.name" -> track
+};
+
+}  // namespace iosim
