@@ -18,6 +18,23 @@ extern "C" int sc_main(int, char**) {
   return iosim::kExitInternal;
 }
 
+// What compare and sweep share: how many runs at once, the table's columns
+// and formats, and overrides for every run.
+void add_table_options(CLI::App& cmd, iosim::CompareOptions& o) {
+  o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cmd.add_option("--jobs,-j", o.jobs, "runs at once (default: the number of CPUs)")
+      ->check(CLI::Range(1, 256));
+  cmd.add_option("--metric", o.metrics,
+                 "add a column: a dotted path into the JSON report, e.g. "
+                 "metrics.avg_turnaround_ns");
+  cmd.add_option("--set", o.overrides, "override a value in every run")->type_name("KEY=VALUE");
+  auto* csv = cmd.add_flag("--csv", o.csv, "print the table as CSV (raw numbers)");
+  cmd.add_flag("--json", o.json, "print the table as JSON")->excludes(csv);
+  cmd.add_flag("--quiet,-q", o.quiet, "no progress line on stderr");
+  cmd.add_option("--plot", o.plot, "also draw the table as bar charts (SVG)")
+      ->type_name("FILE.svg");
+}
+
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
 
@@ -63,41 +80,19 @@ int main(int argc, char** argv) {
       ->type_name("KEY=VALUE");
 
   iosim::CompareOptions compare;
-  compare.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto* compare_cmd = app.add_subcommand(
       "compare", "run several scenarios (or a lesson folder) and print one table");
   compare_cmd->add_option("PATH", compare.paths, "scenario files, or folders of them")->required();
-  compare_cmd->add_option("--jobs,-j", compare.jobs, "runs at once (default: the number of CPUs)")
-      ->check(CLI::Range(1, 256));
-  compare_cmd->add_option("--metric", compare.metrics,
-                          "add a column: a dotted path into the JSON report, e.g. "
-                          "metrics.avg_turnaround_ns");
-  compare_cmd->add_option("--set", compare.overrides, "override a value in every scenario")
-      ->type_name("KEY=VALUE");
-  auto* csv = compare_cmd->add_flag("--csv", compare.csv, "print the table as CSV (raw numbers)");
-  compare_cmd->add_flag("--json", compare.json, "print the table as JSON")->excludes(csv);
-  compare_cmd->add_flag("--quiet,-q", compare.quiet, "no progress line on stderr");
-  compare_cmd->add_option("--plot", compare.plot, "also draw the table as bar charts (SVG)")
-      ->type_name("FILE.svg");
+  add_table_options(*compare_cmd, compare);
 
   iosim::CompareOptions sweep;
-  sweep.jobs = compare.jobs;
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "run one scenario over values of its parameters and print one table");
   sweep_cmd->add_option("FILE", sweep.paths, "scenario file (TOML)")->required()->expected(1);
   sweep_cmd->add_option("--param", sweep.params, "a parameter and its values")
       ->type_name("KEY=V1,V2,...")
       ->required();
-  sweep_cmd->add_option("--jobs,-j", sweep.jobs, "runs at once (default: the number of CPUs)")
-      ->check(CLI::Range(1, 256));
-  sweep_cmd->add_option("--metric", sweep.metrics, "add a column: a dotted path into the report");
-  sweep_cmd->add_option("--set", sweep.overrides, "override a value in every run")
-      ->type_name("KEY=VALUE");
-  auto* sweep_csv = sweep_cmd->add_flag("--csv", sweep.csv, "print the table as CSV");
-  sweep_cmd->add_flag("--json", sweep.json, "print the table as JSON")->excludes(sweep_csv);
-  sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "no progress line on stderr");
-  sweep_cmd->add_option("--plot", sweep.plot, "also draw the table as bar charts (SVG)")
-      ->type_name("FILE.svg");
+  add_table_options(*sweep_cmd, sweep);
 
   iosim::ExplainOptions explain;
   std::string explain_file;
