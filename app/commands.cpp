@@ -8,6 +8,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "app/report.h"
 #include "app/scenario_loader.h"
 #include "app/simulation.h"
+#include "sim/did_you_mean.h"
 #include "sim/gtkw_writer.h"
 #include "sim/units.h"
 #include "sim/vcd_writer.h"
@@ -196,6 +198,36 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
 
 }  // namespace
 
+// Every --trace-scopes name must be a group the traces have.
+bool check_trace_scopes(Platform& platform, const std::vector<std::string>& scopes) {
+  std::vector<std::string> known{"threads", "kernel"};
+  for (Probe* p : platform.probes())
+    if (std::find(known.begin(), known.end(), p->scope()) == known.end())
+      known.push_back(p->scope());
+  for (const std::string& scope : scopes) {
+    if (std::find(known.begin(), known.end(), scope) != known.end()) continue;
+    std::string list;
+    for (const std::string& k : known)
+      list += (list.empty() ? "" : ", ") + k;
+    const auto suggestion = closest_match(scope, known);
+    std::fprintf(
+        stderr, "iosim: error: --trace-scopes: unknown group '%s'%s (expected %s)\n", scope.c_str(),
+        suggestion ? fmt::format(": did you mean '{}'?", *suggestion).c_str() : "", list.c_str());
+    return false;
+  }
+  return true;
+}
+
+// A trace that reached --trace-limit stopped growing: say so, and how to get more.
+void warn_if_full(const char* what, bool full, Ns at, std::uint64_t limit) {
+  if (!full) return;
+  std::fprintf(stderr,
+               "iosim: warning: the %s reached its size limit (%s) at %s of simulated time; "
+               "what came later is not in it (raise --trace-limit, or trace fewer groups with "
+               "--trace-scopes)\n",
+               what, units::format_size(limit).c_str(), units::format_duration(at).c_str());
+}
+
 // Ctrl-C (or a kill) ends the run at its next look, with the partial report.
 void stop_on_signals() {
   struct sigaction action {};
@@ -219,12 +251,23 @@ int run_command(const RunOptions& options) {
     std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
     return kExitBadInput;
   }
+  if (!check_trace_scopes(*platform, options.trace_scopes)) return kExitBadInput;
+  // --trace-scopes: the groups to trace, all when none are named.
+  auto traced = [&](const std::string& scope) {
+    return options.trace_scopes.empty() ||
+           std::find(options.trace_scopes.begin(), options.trace_scopes.end(), scope) !=
+               options.trace_scopes.end();
+  };
   std::unique_ptr<VcdWriter> vcd;
   std::unique_ptr<PerfettoTrace> perfetto;
   try {  // an unwritable trace path is the user's to fix: say so before running
-    if (!options.vcd.empty()) vcd = std::make_unique<VcdWriter>(options.vcd);
+    if (!options.vcd.empty()) {
+      vcd = std::make_unique<VcdWriter>(options.vcd);
+      vcd->set_size_limit(options.trace_limit);
+    }
     if (!options.perfetto.empty())
-      perfetto = std::make_unique<PerfettoTrace>(options.perfetto, *platform);
+      perfetto =
+          std::make_unique<PerfettoTrace>(options.perfetto, *platform, traced, options.trace_limit);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error: %s\n", e.what());
     return kExitBadInput;
@@ -232,7 +275,7 @@ int run_command(const RunOptions& options) {
   try {
     if (vcd) {
       for (Probe* p : platform->probes())
-        p->attach(*vcd);
+        if (traced(p->scope())) p->attach(*vcd);
       vcd->begin();
     }
     RunEnd end;
@@ -241,14 +284,20 @@ int run_command(const RunOptions& options) {
       end = simulate(*platform, [&progress] { progress.update(); });
     }
     if (perfetto) perfetto->finish(now_ns());
+    warn_if_full("Perfetto trace", perfetto && perfetto->writer().full(),
+                 perfetto ? perfetto->writer().full_at() : 0, options.trace_limit);
+    warn_if_full("VCD", vcd && vcd->full(), vcd ? vcd->full_at() : 0, options.trace_limit);
     if (vcd)
       vcd->finish(now_ns(),
                   end == RunEnd::kCompleted
                       ? ""
                       : std::string("truncated: the run ended early (") + run_end_name(end) + ")");
-    if (vcd && !options.no_gtkw)
-      write_gtkw(gtkw_path_for(options.vcd), options.vcd, platform->probes(),
-                 trace_names(*platform), now_ns());
+    if (vcd && !options.no_gtkw) {
+      std::vector<Probe*> in_vcd;  // the save file names only signals the VCD has
+      for (Probe* p : platform->probes())
+        if (traced(p->scope())) in_vcd.push_back(p);
+      write_gtkw(gtkw_path_for(options.vcd), options.vcd, in_vcd, trace_names(*platform), now_ns());
+    }
     platform->finish();
     return report_and_exit(*platform, options, run_end_name(end));
   } catch (const std::exception& e) {

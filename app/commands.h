@@ -10,6 +10,7 @@
 //   6  interrupted by SIGINT or SIGTERM (the report and traces are partial)
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct RunOptions {
   bool per_thread = false;  // --per-thread: with --gantt, a row per thread too
   bool timeline = false;    // --timeline: an OSTEP-style table of the schedule
   std::string perfetto;     // --perfetto FILE: a timeline for ui.perfetto.dev, "" for none
+  std::vector<std::string> trace_scopes;  // --trace-scopes: only these groups (all if empty)
+  std::uint64_t trace_limit = std::uint64_t{1} << 30;  // --trace-limit: bytes per trace file
 };
 
 int run_command(const RunOptions& options);

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "app/commands.h"
 #include "app/compare.h"
 #include "app/explain.h"
+#include "sim/units.h"
 
 // libsystemc.so calls sc_main from its own main(); iosim has its own main()
 // (to parse arguments first) and drives SystemC directly, but the symbol must exist.
@@ -58,6 +60,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--vcd", run.vcd, "write a VCD waveform (GTKWave, Surfer) to this file");
   run_cmd->add_option("--perfetto", run.perfetto,
                       "write a timeline (Chrome trace JSON) for ui.perfetto.dev to this file");
+  run_cmd
+      ->add_option("--trace-scopes", run.trace_scopes,
+                   "trace only these groups: cores, interrupts, timers, bus, dma, disk, nic "
+                   "(and, in a Perfetto trace, threads and kernel)")
+      ->delimiter(',');
+  std::string trace_limit;
+  run_cmd
+      ->add_option("--trace-limit", trace_limit,
+                   "stop a trace file from growing past this size (default 1GiB)")
+      ->type_name("SIZE");
   run_cmd->add_flag("--no-gtkw", run.no_gtkw,
                     "with --vcd: do not write the GTKWave save file (FILE.gtkw) and its filters");
   run_cmd->add_option("--set", run.overrides, "override a scenario value, e.g. kernel.quantum=5ms")
@@ -114,6 +126,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return iosim::kExitBadInput;
+  }
+  if (*run_cmd && !trace_limit.empty()) {
+    iosim::units::Error error;
+    const auto bytes = iosim::units::parse_size_bytes(trace_limit, &error);
+    if (!bytes || *bytes == 0) {
+      std::fprintf(stderr, "iosim: error: --trace-limit %s: %s\n", trace_limit.c_str(),
+                   bytes ? "must be more than 0B" : error.message.c_str());
+      return iosim::kExitBadInput;
+    }
+    run.trace_limit = *bytes;
   }
   if (*run_cmd) {
     if (!run_file.empty()) run.file = run_file;

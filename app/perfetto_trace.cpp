@@ -6,8 +6,11 @@
 
 namespace iosim {
 
-PerfettoTrace::PerfettoTrace(const std::string& path, Platform& platform)
-    : platform_(platform), writer_(path) {
+PerfettoTrace::PerfettoTrace(const std::string& path, Platform& platform,
+                             const std::function<bool(const std::string&)>& traced,
+                             std::uint64_t limit)
+    : platform_(platform), writer_(path), threads_traced_(traced("threads")) {
+  writer_.set_size_limit(limit);
   const GtkwNames names = trace_names(platform);
   for (int c = 0; c < platform.cpu().cores(); ++c) {
     writer_.name_values("cores", fmt::format("core{}_state", c), names.core_states);
@@ -22,13 +25,15 @@ PerfettoTrace::PerfettoTrace(const std::string& path, Platform& platform)
   }
   // The probes' tracks first, in the waveform's order; the threads' after.
   for (Probe* p : platform.probes())
-    p->attach(writer_);
+    if (traced(p->scope())) p->attach(writer_);
   for (int c = 0; c < platform.cpu().cores(); ++c)
     core_tracks_.push_back(writer_.track_of(fmt::format("cores.core{}_state", c)));
   disk_track_ = writer_.track_of("disk.firmware_state");
   nic_track_ = writer_.track_of("nic.state");
-  run_queue_ = writer_.track("kernel", "run queue");
-  memory_ = writer_.track("kernel", "memory in use");
+  if (traced("kernel")) {
+    run_queue_ = writer_.track("kernel", "run queue");
+    memory_ = writer_.track("kernel", "memory in use");
+  }
   platform.kernel().observe(this);
 }
 
@@ -43,6 +48,7 @@ PerfettoTrace::ThreadTrack& PerfettoTrace::thread_track(const Thread& t) {
 }
 
 void PerfettoTrace::thread_state(Ns at, const Thread& t, ThreadState from, ThreadState to) {
+  if (!threads_traced_) return;
   ThreadTrack& track = thread_track(t);
   if (from != ThreadState::kNew && from != ThreadState::kDone && at > track.since)
     writer_.slice(track.track, state_name(from), track.since, at);
@@ -51,16 +57,20 @@ void PerfettoTrace::thread_state(Ns at, const Thread& t, ThreadState from, Threa
 }
 
 void PerfettoTrace::ready_count(Ns at, std::uint64_t ready) {
+  if (run_queue_ < 0) return;
   writer_.counter(run_queue_, "run queue", at, static_cast<double>(ready));
 }
 
 void PerfettoTrace::memory_in_use(Ns at, std::uint64_t bytes) {
+  if (memory_ < 0) return;
   writer_.counter(memory_, "memory in use (bytes)", at, static_cast<double>(bytes));
 }
 
 // syscall (the thread's running slice) -> the device at work -> the
 // handler on the core that took the interrupt -> the thread's return.
 void PerfettoTrace::io_finished(const IoRecord& r) {
+  // A flow needs its slices: the thread's, the device's and the cores'.
+  if (!threads_traced_ || disk_track_ < 0 || nic_track_ < 0 || core_tracks_.front() < 0) return;
   const Thread& t = *platform_.kernel().threads()[r.thread];
   const int thread = thread_track(t).track;
   const int device = r.kind == IoRequest::Kind::kFetch ? nic_track_ : disk_track_;

@@ -7,6 +7,7 @@
 // the device and the interrupt handler to the thread's return.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -19,7 +20,11 @@ class PerfettoTrace : public KernelObserver {
  public:
   // Attaches to the platform's probes and kernel; the platform must record
   // its schedule (for the I/O log the flows come from).
-  PerfettoTrace(const std::string& path, Platform& platform);
+  // `traced(scope)` says which groups to write ("cores", "disk"..., and the
+  // kernel's own "threads" and "kernel"); past `limit` bytes the file stops growing.
+  PerfettoTrace(const std::string& path, Platform& platform,
+                const std::function<bool(const std::string&)>& traced, std::uint64_t limit);
+  const PerfettoWriter& writer() const { return writer_; }
   void finish(Ns end);
 
   void thread_state(Ns at, const Thread& t, ThreadState from, ThreadState to) override;
@@ -38,7 +43,8 @@ class PerfettoTrace : public KernelObserver {
   Platform& platform_;
   PerfettoWriter writer_;
   std::map<std::uint64_t, ThreadTrack> threads_;  // by id, in id order
-  int run_queue_, memory_;
+  int run_queue_ = -1, memory_ = -1;
+  bool threads_traced_ = true;
   int disk_track_ = -1, nic_track_ = -1;
   std::vector<int> core_tracks_;  // each core's mode track
   std::uint64_t flows_ = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -42,9 +43,12 @@ PerfettoWriter::~PerfettoWriter() {
 }
 
 void PerfettoWriter::event(const std::string& json) {
+  if (full()) return;
   std::fputs(first_ ? "" : ",\n", file_);
   std::fputs(json.c_str(), file_);
   first_ = false;
+  written_ += json.size() + 2;
+  if (written_ >= limit_) full_at_ = latest_;
 }
 
 int PerfettoWriter::track(const std::string& process, const std::string& thread) {
@@ -68,12 +72,14 @@ int PerfettoWriter::track(const std::string& process, const std::string& thread)
 }
 
 void PerfettoWriter::slice(int track, const std::string& name, Ns begin, Ns end) {
+  latest_ = std::max(latest_, end);
   const Track& t = tracks_[static_cast<std::size_t>(track)];
   event(fmt::format(R"({{"ph":"X","name":{},"pid":{},"tid":{},"ts":{},"dur":{}}})", quoted(name),
                     t.pid, t.tid, us(begin), us(end - begin)));
 }
 
 void PerfettoWriter::counter(int track, const std::string& name, Ns at, double value) {
+  latest_ = std::max(latest_, at);
   const Track& t = tracks_[static_cast<std::size_t>(track)];
   event(fmt::format(R"({{"ph":"C","name":{},"pid":{},"ts":{},"args":{{"value":{}}}}})",
                     quoted(name), t.pid, us(at), value));

@@ -45,6 +45,11 @@ class PerfettoWriter : public ProbeSink {
   // Closes every open slice at `end` and renames the file into place.
   void finish(Ns end);
 
+  // Past `bytes` written, later events are dropped (the file stays valid).
+  void set_size_limit(std::uint64_t bytes) { limit_ = bytes; }
+  bool full() const { return full_at_ >= 0; }
+  Ns full_at() const { return full_at_; }
+
  private:
   struct Signal {
     int track;
@@ -62,6 +67,9 @@ class PerfettoWriter : public ProbeSink {
   std::string path_;
   std::FILE* file_ = nullptr;
   bool first_ = true, finished_ = false;
+  std::uint64_t written_ = 0, limit_ = UINT64_MAX;
+  Ns full_at_ = -1;
+  Ns latest_ = 0;                    // the latest time an event mentioned, for full_at_
   std::map<std::string, int> pids_;  // process name -> pid
   std::vector<Track> tracks_;
   std::vector<Signal> signals_;

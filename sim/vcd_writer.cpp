@@ -71,6 +71,8 @@ void VcdWriter::begin() {
 }
 
 void VcdWriter::change(int id, std::uint64_t value, Ns at) {
+  if (!full() && written_ + buffer_.size() >= limit_) full_at_ = at;
+  if (full()) return;
   Signal& s = signals_[static_cast<std::size_t>(id)];
   if (!begun_) {  // initial value, written by begin()
     s.value = value;
@@ -118,13 +120,19 @@ void VcdWriter::write_value(const Signal& s, std::uint64_t value) {
 void VcdWriter::flush_buffer() {
   if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
     throw std::runtime_error(fmt::format("writing trace file '{}.tmp' failed", path_));
+  written_ += buffer_.size();
   buffer_.clear();
+  if (written_ >= limit_ && !full()) full_at_ = time_;
 }
 
 void VcdWriter::finish(Ns end, const std::string& note) {
   if (finished_) return;
   if (!begun_) begin();
   flush_time_step();
+  if (full())
+    buffer_ +=
+        fmt::format("$comment truncated: the size limit ({} bytes) was reached at {} ns $end\n",
+                    limit_, full_at_);
   if (!note.empty()) buffer_ += fmt::format("$comment {} $end\n", note);
   if (end > time_) buffer_ += fmt::format("#{}\n", end);
   flush_buffer();

@@ -36,6 +36,10 @@ class VcdWriter : public ProbeSink {
   void finish(Ns end, const std::string& note = "");
 
   const std::string& path() const { return path_; }
+  // Past `bytes` written, later changes are dropped (and finish() says so).
+  void set_size_limit(std::uint64_t bytes) { limit_ = bytes; }
+  bool full() const { return full_at_ >= 0; }
+  Ns full_at() const { return full_at_; }
 
  private:
   struct Signal {
@@ -57,6 +61,8 @@ class VcdWriter : public ProbeSink {
   Ns time_ = 0;
   bool begun_ = false;
   bool finished_ = false;
+  std::uint64_t written_ = 0, limit_ = UINT64_MAX;
+  Ns full_at_ = -1;
 };
 
 }  // namespace iosim
