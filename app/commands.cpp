@@ -140,6 +140,12 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
   Report report = collect_report(platform, status);
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
   if (!options.json) print_pictures(platform, options);
+  return end_of_run(platform, status);
+}
+
+}  // namespace
+
+int end_of_run(Platform& platform, const std::string& status) {
   const LimitsSpec& limits = platform.scenario().limits;
   if (status == "sim_time_limit") {
     std::fprintf(stderr, "iosim: stopped at the simulated-time limit (%s); the report is partial\n",
@@ -195,8 +201,6 @@ int report_and_exit(Platform& platform, const RunOptions& options, const std::st
   }
   return kExitOk;
 }
-
-}  // namespace
 
 // Every --trace-scopes name must be a group the traces have.
 bool check_trace_scopes(Platform& platform, const std::vector<std::string>& scopes) {

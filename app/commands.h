@@ -50,6 +50,11 @@ int run_command(const RunOptions& options);
 // (the built-in default when none), errors printed; and SystemC's own
 // messages kept off stdout.
 std::optional<Scenario> load_for_run(const RunOptions& options);
+
+// Says on stderr why a run that did not complete ended (`status`, as in the
+// report) and returns its exit status (kExitOk when it completed).
+class Platform;
+int end_of_run(Platform& platform, const std::string& status);
 void quiet_systemc_reports();
 int check_command(const std::string& file, const std::vector<std::string>& overrides);
 

@@ -48,14 +48,14 @@ const char* kind_verb(IoRequest::Kind kind) {
 }
 
 // The Nth request of the named thread (or of the first thread that did I/O).
-const IoRecord* find_request(Platform& p, const ExplainOptions& o, std::string* error) {
+const IoRecord* find_request(Platform& p, const std::string& who, int request, std::string* error) {
   const auto& log = p.kernel().io_log();
   std::optional<std::uint64_t> thread;
-  if (!o.thread.empty()) {
+  if (!who.empty()) {
     for (const auto& t : p.kernel().threads())
-      if (t->name == o.thread || t->process->name + "/" + t->name == o.thread) thread = t->id;
+      if (t->name == who || t->process->name + "/" + t->name == who) thread = t->id;
     if (!thread) {
-      *error = fmt::format("there is no thread '{}'", o.thread);
+      *error = fmt::format("there is no thread '{}'", who);
       return nullptr;
     }
   } else if (!log.empty()) {
@@ -63,9 +63,9 @@ const IoRecord* find_request(Platform& p, const ExplainOptions& o, std::string* 
   }
   int seen = 0;
   for (const IoRecord& r : log)
-    if (thread && r.thread == *thread && ++seen == o.request) return &r;
+    if (thread && r.thread == *thread && ++seen == request) return &r;
   *error = thread ? fmt::format("{} made {} I/O request{} in this run, not {}",
-                                thread_name(p, *thread), seen, seen == 1 ? "" : "s", o.request)
+                                thread_name(p, *thread), seen, seen == 1 ? "" : "s", request)
                   : "no thread made an I/O request in this run";
   return nullptr;
 }
@@ -187,18 +187,20 @@ std::vector<CoreUse> core_use(const ProbeLog& log, int cores, Ns from, Ns to) {
   return use;
 }
 
-void print_story(std::vector<Step> steps, const IoRecord& r) {
+std::vector<std::string> story_lines(std::vector<Step> steps, const IoRecord& r) {
   std::stable_sort(steps.begin(), steps.end(),
                    [](const Step& a, const Step& b) { return a.at < b.at; });
-  std::printf("%14s  %14s\n", "time", "since start");
+  std::vector<std::string> lines{fmt::format("{:>14}  {:>14}", "time", "since start")};
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (steps.size() > kMaxSteps && i == kMaxSteps / 2) {
-      std::printf("%14s  %14s  ... %zu more steps ...\n", "", "", steps.size() - kMaxSteps);
+      lines.push_back(
+          fmt::format("{:>14}  {:>14}  ... {} more steps ...", "", "", steps.size() - kMaxSteps));
       i = steps.size() - kMaxSteps / 2;
     }
-    std::printf("%14s  %14s  %s\n", when(steps[i].at).c_str(),
-                ("+" + when(steps[i].at - r.syscall)).c_str(), steps[i].text.c_str());
+    lines.push_back(fmt::format("{:>14}  {:>14}  {}", when(steps[i].at),
+                                "+" + when(steps[i].at - r.syscall), steps[i].text));
   }
+  return lines;
 }
 
 // Three significant digits: a request's CPU share is often well under 1%.
@@ -209,10 +211,10 @@ std::string percent(Ns part, Ns whole) {
 }
 
 // What each core did during the request, then the answer in one sentence.
-void print_meanwhile(Platform& p, const ProbeLog& log, const IoRecord& r) {
+void meanwhile(Platform& p, const ProbeLog& log, const IoRecord& r, RequestStory& story) {
   const Ns span = r.done - r.syscall;
   std::vector<CoreUse> use = core_use(log, p.cpu().cores(), r.syscall, r.done);
-  std::printf("\nMeanwhile (%s to %s):\n", when(r.syscall).c_str(), when(r.done).c_str());
+  story.window = fmt::format("Meanwhile ({} to {}):", when(r.syscall), when(r.done));
   Ns irq = 0, idle = 0;
   std::map<std::uint64_t, Ns> others;
   for (std::size_t c = 0; c < use.size(); ++c) {
@@ -225,7 +227,7 @@ void print_meanwhile(Platform& p, const ProbeLog& log, const IoRecord& r) {
     }
     line += fmt::format(" kernel {}, interrupts {}, idle {}", when(u.kernel), when(u.irq),
                         when(u.idle));
-    std::printf("%s\n", line.c_str());
+    story.cores.push_back(line);
     irq += u.irq;
     idle += u.idle;
   }
@@ -236,23 +238,52 @@ void print_meanwhile(Platform& p, const ProbeLog& log, const IoRecord& r) {
   std::string rest;
   for (const auto& [id, t] : others)
     rest += fmt::format("{}{} for {}", rest.empty() ? "" : ", ", thread_name(p, id), when(t));
-  std::printf("\nThe request took %s. ", when(span).c_str());
+  story.answer = fmt::format("The request took {}. ", when(span));
   if (polled) {
-    std::printf(
-        "The CPU was not free: core%d stayed with it from the syscall to the end, polling "
-        "the device (%s, %s of it), so nothing else could run there.\n",
-        r.core, when(cost).c_str(), percent(cost, span).c_str());
+    story.answer += fmt::format(
+        "The CPU was not free: core{} stayed with it from the syscall to the end, polling "
+        "the device ({}, {} of it), so nothing else could run there.",
+        r.core, when(cost), percent(cost, span));
     return;
   }
-  std::printf(
-      "The CPU spent %s on it (%s): %s entering the kernel and programming the device, %s "
-      "handling interrupts, %s returning. For the rest it was free: it ran %s, and was idle "
-      "for %s.\n",
-      when(cost).c_str(), percent(cost, span).c_str(), when(enter).c_str(), when(irq).c_str(),
-      when(leave).c_str(), rest.empty() ? "no other thread" : rest.c_str(), when(idle).c_str());
+  story.answer += fmt::format(
+      "The CPU spent {} on it ({}): {} entering the kernel and programming the device, {} "
+      "handling interrupts, {} returning. For the rest it was free: it ran {}, and was idle "
+      "for {}.",
+      when(cost), percent(cost, span), when(enter), when(irq), when(leave),
+      rest.empty() ? "no other thread" : rest, when(idle));
 }
 
 }  // namespace
+
+std::optional<RequestStory> tell_request(Platform& platform, const ProbeLog& log,
+                                         const std::string& thread, int request,
+                                         std::string* error) {
+  const IoRecord* r = find_request(platform, thread, request, error);
+  if (!r) return std::nullopt;
+  if (r->done < 0) {
+    *error = "that request had not finished when the run ended";
+    return std::nullopt;
+  }
+  const KernelSpec& k = platform.scenario().kernel;
+  RequestStory story;
+  story.title =
+      fmt::format("Request {} of {}: {} of {}{}", request, thread_name(platform, r->thread),
+                  kind_verb(r->kind), units::format_size(r->bytes),
+                  r->kind == IoRequest::Kind::kFetch ? std::string(" over the network")
+                                                     : fmt::format(" at LBA {}", r->lba));
+  const int cores = platform.cpu().cores();
+  story.setup = fmt::format("  data moved by {}, completion by {}, {} core{}",
+                            k.io.transfer == TransferMode::kDma ? "DMA" : "the CPU (PIO)",
+                            k.io.completion == CompletionMode::kInterrupt ? "interrupt" : "polling",
+                            cores, cores == 1 ? "" : "s");
+  std::vector<Step> steps;
+  kernel_steps(platform, *r, steps);
+  device_steps(log, trace_names(platform), *r, platform, steps);
+  story.steps = story_lines(std::move(steps), *r);
+  meanwhile(platform, log, *r, story);
+  return story;
+}
 
 int explain_command(const ExplainOptions& options) {
   std::optional<Scenario> scenario = load_for_run(options.run);
@@ -276,31 +307,19 @@ int explain_command(const ExplainOptions& options) {
     return kExitInternal;
   }
   std::string error;
-  const IoRecord* r = find_request(*platform, options, &error);
-  if (!r) {
+  std::optional<RequestStory> story =
+      tell_request(*platform, log, options.thread, options.request, &error);
+  if (!story) {
     std::fprintf(stderr, "iosim: error: %s\n", error.c_str());
     return kExitBadInput;
   }
-  if (r->done < 0) {
-    std::fprintf(stderr, "iosim: error: that request had not finished when the run ended\n");
-    return kExitBadInput;
-  }
-  const KernelSpec& k = scenario->kernel;
-  std::printf("%s\n", scenario->name.c_str());
-  std::printf("Request %d of %s: %s of %s%s\n", options.request,
-              thread_name(*platform, r->thread).c_str(), kind_verb(r->kind),
-              units::format_size(r->bytes).c_str(),
-              r->kind == IoRequest::Kind::kFetch ? " over the network"
-                                                 : fmt::format(" at LBA {}", r->lba).c_str());
-  std::printf("  data moved by %s, completion by %s, %d core%s\n\n",
-              k.io.transfer == TransferMode::kDma ? "DMA" : "the CPU (PIO)",
-              k.io.completion == CompletionMode::kInterrupt ? "interrupt" : "polling",
-              platform->cpu().cores(), platform->cpu().cores() == 1 ? "" : "s");
-  std::vector<Step> steps;
-  kernel_steps(*platform, *r, steps);
-  device_steps(log, trace_names(*platform), *r, *platform, steps);
-  print_story(std::move(steps), *r);
-  print_meanwhile(*platform, log, *r);
+  std::printf("%s\n%s\n%s\n\n", scenario->name.c_str(), story->title.c_str(), story->setup.c_str());
+  for (const std::string& line : story->steps)
+    std::printf("%s\n", line.c_str());
+  std::printf("\n%s\n", story->window.c_str());
+  for (const std::string& line : story->cores)
+    std::printf("%s\n", line.c_str());
+  std::printf("\n%s\n", story->answer.c_str());
   return kExitOk;
 }
 

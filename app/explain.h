@@ -9,9 +9,13 @@
 // of every probe, the same signals a VCD holds).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
+#include "app/platform.h"
+#include "sim/probe_log.h"
 
 namespace iosim {
 
@@ -22,5 +26,20 @@ struct ExplainOptions {
 };
 
 int explain_command(const ExplainOptions& options);
+
+// The story, as lines of text (explain prints them; the HTML report shows them).
+struct RequestStory {
+  std::string title, setup;        // "Request 1 of app/reader: read of ...", how it is done
+  std::vector<std::string> steps;  // a header, then one line per step
+  std::string window;              // "Meanwhile (t0 to t1):"
+  std::vector<std::string> cores;  // what each core did meanwhile
+  std::string answer;              // how much of the request the CPU spent on it
+};
+
+// Tells the Nth request of `thread` ("" = the first thread to do I/O) of a
+// finished run recorded with its schedule and a ProbeLog of every probe.
+std::optional<RequestStory> tell_request(Platform& platform, const ProbeLog& log,
+                                         const std::string& thread, int request,
+                                         std::string* error);
 
 }  // namespace iosim

@@ -63,9 +63,13 @@ struct Scale {
   }
 };
 
-// One row per core: the thread that held the core longest in each column,
-// '.' when no thread held it for half of the column.
-std::vector<std::string> core_rows(const Kernel& kernel, int cores, const Scale& scale) {
+}  // namespace
+
+// The thread that held each core longest in each column, -1 when no thread
+// held it for half of the column.
+std::vector<std::vector<std::int64_t>> core_columns(const Kernel& kernel, int cores, Ns end,
+                                                    int columns) {
+  const Scale scale{end, columns};
   using Tally = std::vector<std::pair<std::uint64_t, Ns>>;
   std::vector<std::vector<Tally>> tally(
       static_cast<std::size_t>(cores), std::vector<Tally>(static_cast<std::size_t>(scale.columns)));
@@ -81,24 +85,26 @@ std::vector<std::string> core_rows(const Kernel& kernel, int cores, const Scale&
     });
   }
   const double per = static_cast<double>(scale.end) / scale.columns;
-  std::vector<std::string> rows;
+  std::vector<std::vector<std::int64_t>> rows;
   for (const auto& row : tally) {
-    std::string line;
+    std::vector<std::int64_t>& out = rows.emplace_back();
     for (const Tally& t : row) {
-      auto best = std::max_element(t.begin(), t.end(), [](auto& a, auto& b) {
-        return a.second < b.second || (a.second == b.second && a.first > b.first);
+      auto best = std::max_element(t.begin(), t.end(), [](auto& x, auto& y) {
+        return x.second < y.second || (x.second == y.second && x.first > y.first);
       });
-      line += best != t.end() && static_cast<double>(best->second) * 2 >= per ? symbol(best->first)
-                                                                              : '.';
+      const bool held = best != t.end() && static_cast<double>(best->second) * 2 >= per;
+      out.push_back(held ? static_cast<std::int64_t>(best->first) : -1);
     }
-    rows.push_back(line);
   }
   return rows;
 }
 
-// One row per thread (the first kThreadRows): its most common state per column.
-std::vector<std::string> thread_rows(const Kernel& kernel, const Scale& scale) {
-  const std::size_t n = std::min(kernel.threads().size(), kThreadRows);
+// Each thread's (the first `max_threads`) most common state per column, -1
+// where it did not exist.
+std::vector<std::vector<int>> thread_columns(const Kernel& kernel, Ns end, int columns,
+                                             std::size_t max_threads) {
+  const Scale scale{end, columns};
+  const std::size_t n = std::min(kernel.threads().size(), max_threads);
   using Tally = std::array<Ns, kStates>;
   std::vector<std::vector<Tally>> tally(
       n, std::vector<Tally>(static_cast<std::size_t>(scale.columns), Tally{}));
@@ -114,21 +120,17 @@ std::vector<std::string> thread_rows(const Kernel& kernel, const Scale& scale) {
     close(c.thread, c.at);
     current[c.thread] = {c.state, c.at};
   }
-  std::vector<std::string> rows;
+  std::vector<std::vector<int>> rows;
   for (std::size_t t = 0; t < n; ++t) {
     close(t, scale.end);
-    std::string line;
+    std::vector<int>& out = rows.emplace_back();
     for (const Tally& cell : tally[t]) {
       const auto best = std::max_element(cell.begin(), cell.end()) - cell.begin();
-      line += cell[static_cast<std::size_t>(best)] > 0 ? state_char(static_cast<ThreadState>(best))
-                                                       : ' ';
+      out.push_back(cell[static_cast<std::size_t>(best)] > 0 ? static_cast<int>(best) : -1);
     }
-    rows.push_back(line);
   }
   return rows;
 }
-
-}  // namespace
 
 std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool per_thread) {
   if (end <= 0) return "";
@@ -138,16 +140,18 @@ std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool
       label = std::max(label, std::min<std::size_t>(name_of(*kernel.threads()[i]).size(), 24));
   }
   const int columns = std::max(20, width - static_cast<int>(label) - 4);  // "  " label "|" .. "|"
-  const Scale scale{end, columns};
   const std::string from = "0 ns", to = units::format_duration(end);
   const int pad = std::max(1, columns - static_cast<int>(from.size() + to.size()));
   std::string out = fmt::format("\nGantt chart ({} per column)\n  {:<{}}|{}{}{}|\n",
                                 units::format_duration(std::max<Ns>(1, end / columns)), "", label,
                                 from, std::string(static_cast<std::size_t>(pad), ' '), to);
-  std::vector<std::string> rows = core_rows(kernel, cores, scale);
-  for (int c = 0; c < cores; ++c)
-    out += fmt::format("  {:<{}}|{}|\n", fmt::format("core{}", c), label,
-                       rows[static_cast<std::size_t>(c)]);
+  const auto rows = core_columns(kernel, cores, end, columns);
+  for (int c = 0; c < cores; ++c) {
+    std::string line;
+    for (std::int64_t id : rows[static_cast<std::size_t>(c)])
+      line += id < 0 ? '.' : symbol(static_cast<std::uint64_t>(id));
+    out += fmt::format("  {:<{}}|{}|\n", fmt::format("core{}", c), label, line);
+  }
   std::string legend;
   for (const auto& t : kernel.threads()) {
     if (t->id >= kSymbols.size()) {
@@ -159,10 +163,13 @@ std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool
   out += "  " + std::string(label, ' ') + " " + legend + "  . no thread\n";
   if (!per_thread) return out;
   out += "\n";
-  std::vector<std::string> trows = thread_rows(kernel, scale);
-  for (std::size_t t = 0; t < trows.size(); ++t)
-    out +=
-        fmt::format("  {:<{}}|{}|\n", name_of(*kernel.threads()[t]).substr(0, 24), label, trows[t]);
+  const auto trows = thread_columns(kernel, end, columns, kThreadRows);
+  for (std::size_t t = 0; t < trows.size(); ++t) {
+    std::string line;
+    for (int state : trows[t])
+      line += state < 0 ? ' ' : state_char(static_cast<ThreadState>(state));
+    out += fmt::format("  {:<{}}|{}|\n", name_of(*kernel.threads()[t]).substr(0, 24), label, line);
+  }
   if (kernel.threads().size() > kThreadRows)
     out += fmt::format("  ... and {} more threads\n", kernel.threads().size() - kThreadRows);
   out += "  " + std::string(label, ' ') +

@@ -7,11 +7,21 @@
 //    what each core runs and who is ready.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kernel/kernel.h"
 
 namespace iosim {
+
+// The run [0, end) cut into `columns`: per core, the thread (id) that held
+// it longest in each column (-1: no thread for half of it); per thread (the
+// first `max_threads`), its most common ThreadState (as int; -1: none).
+std::vector<std::vector<std::int64_t>> core_columns(const Kernel& kernel, int cores, Ns end,
+                                                    int columns);
+std::vector<std::vector<int>> thread_columns(const Kernel& kernel, Ns end, int columns,
+                                             std::size_t max_threads);
 
 // `width` is the whole line's width in characters (at least 40).
 std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool per_thread);

@@ -12,6 +12,7 @@
 #include "app/commands.h"
 #include "app/compare.h"
 #include "app/explain.h"
+#include "app/html_report.h"
 #include "sim/units.h"
 
 // libsystemc.so calls sc_main from its own main(); iosim has its own main()
@@ -119,6 +120,18 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--set", explain.run.overrides, "override a scenario value")
       ->type_name("KEY=VALUE");
 
+  iosim::HtmlReportOptions html;
+  std::string html_file;
+  auto* report_cmd = app.add_subcommand(
+      "report", "write a self-contained HTML report of a run (the default scenario if no FILE)");
+  report_cmd->add_option("FILE", html_file, "scenario file (TOML)");
+  report_cmd->add_option("-o,--output", html.output, "the HTML file to write")->required();
+  report_cmd->add_option("--thread", html.thread, "whose I/O request to tell (NAME or PROC/NAME)");
+  report_cmd->add_option("--request", html.request, "which of its requests, from 1")
+      ->check(CLI::PositiveNumber);
+  report_cmd->add_option("--set", html.run.overrides, "override a scenario value")
+      ->type_name("KEY=VALUE");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -142,6 +155,10 @@ int main(int argc, char** argv) {
     return iosim::run_command(run);
   }
   if (*compare_cmd) return iosim::compare_command(compare);
+  if (*report_cmd) {
+    if (!html_file.empty()) html.run.file = html_file;
+    return iosim::html_report_command(html);
+  }
   if (*explain_cmd) {
     if (!explain_file.empty()) explain.run.file = explain_file;
     return iosim::explain_command(explain);

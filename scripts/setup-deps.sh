@@ -11,6 +11,7 @@ packages=(
   libtomlplusplus-dev   # scenario files
   libcli11-dev          # command line
   nlohmann-json3-dev    # the JSON report
+  chromium              # tests render the HTML report in a real (headless) browser
 )
 
 missing=()
