@@ -162,6 +162,8 @@ std::vector<Probe*> Platform::probes() {
     out.push_back(p);
   for (Probe* p : nic_->probes())
     out.push_back(p);
+  for (Probe* p : kernel_->probes())
+    out.push_back(p);
   return out;
 }
 

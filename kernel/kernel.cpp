@@ -86,6 +86,7 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
       break;
   }
   if (s != ThreadState::kWaiting) t.blocker = nullptr;
+  memory_probe_.set(memory_.in_use());
   if (observer_) {
     observer_->thread_state(now_ns(), t, t.state, s);
     if (memory_.in_use() != memory_reported_) {
@@ -157,6 +158,7 @@ void Kernel::resched_core(Core& core, std::size_t c) {
 }
 
 void Kernel::ready_changed() {
+  run_queue_probe_.set(ready_);
   if (observer_) observer_->ready_count(now_ns(), ready_);
 }
 

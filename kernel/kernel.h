@@ -43,6 +43,7 @@
 #include "kernel/scheduler.h"
 #include "kernel/thread.h"
 #include "kernel/workload.h"
+#include "sim/probe.h"
 
 namespace iosim {
 
@@ -164,6 +165,8 @@ class Kernel : public CoreSoftware {
   Ns finish_time() const { return finished_at_; }
   std::uint64_t ready_count() const { return ready_; }
   Ns last_state_change() const { return last_change_; }  // when a thread last changed state
+  // What the kernel shows in a waveform: the run-queue length, memory in use.
+  std::vector<Probe*> probes() { return {&run_queue_probe_, &memory_probe_}; }
   // Every thread that is blocked, sleeping or waiting, and why.
   std::vector<WaitInfo> waits() const;
   // A cycle of threads each waiting for the next (a deadlock), or empty.
@@ -322,6 +325,8 @@ class Kernel : public CoreSoftware {
   std::vector<StateChange> state_log_;
   KernelObserver* observer_ = nullptr;
   std::uint64_t memory_reported_ = 0;
+  Probe run_queue_probe_{"kernel", "run_queue", 32};
+  Probe memory_probe_{"kernel", "memory_in_use", 48};  // bytes, sampled at state changes
 
   // Per core.
   std::vector<Thread*> running_;

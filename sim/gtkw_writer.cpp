@@ -24,7 +24,8 @@ struct Group {
 };
 const Group kGroups[] = {{"Cores", {"cores"}},   {"Interrupts", {"interrupts"}},
                          {"Timers", {"timers"}}, {"DMA and bus", {"dma", "bus"}},
-                         {"Disk", {"disk"}},     {"Network", {"nic"}}};
+                         {"Disk", {"disk"}},     {"Network", {"nic"}},
+                         {"Kernel", {"kernel"}}};
 
 struct Filter {
   const char* suffix;   // the file is "<base>.<suffix>.txt"

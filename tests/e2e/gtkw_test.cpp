@@ -180,11 +180,11 @@ TEST_F(GtkwTest, GroupsComeInAFixedOrderAndHoldTheirScopes) {
   run("run.vcd");
   SaveFile s = parse_gtkw(read_file((dir_ / "run.gtkw").string()));
   EXPECT_EQ(s.groups, (std::vector<std::string>{"Cores", "Interrupts", "Timers", "DMA and bus",
-                                                "Disk", "Network"}));
+                                                "Disk", "Network", "Kernel"}));
   const std::map<std::string, std::string> group_of = {
       {"cores", "Cores"},     {"interrupts", "Interrupts"}, {"timers", "Timers"},
       {"dma", "DMA and bus"}, {"bus", "DMA and bus"},       {"disk", "Disk"},
-      {"nic", "Network"}};
+      {"nic", "Network"},     {"kernel", "Kernel"}};
   for (const Trace& t : s.traces) {
     std::string scope = t.name.substr(6, t.name.find('.', 6) - 6);  // after "iosim."
     ASSERT_TRUE(group_of.count(scope)) << t.name;
