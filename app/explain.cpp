@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/platform.h"
+#include "app/recorded_run.h"
 #include "app/simulation.h"
 #include "app/trace_names.h"
 #include "sim/probe_log.h"
@@ -286,34 +287,19 @@ std::optional<RequestStory> tell_request(Platform& platform, const ProbeLog& log
 }
 
 int explain_command(const ExplainOptions& options) {
-  std::optional<Scenario> scenario = load_for_run(options.run);
-  if (!scenario) return kExitBadInput;
-  set_time_resolution();
-  quiet_systemc_reports();
-  std::unique_ptr<Platform> platform;
-  try {
-    platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/true);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
-    return kExitBadInput;
-  }
-  ProbeLog log;
-  for (Probe* probe : platform->probes())
-    probe->attach(log);
-  try {
-    simulate(*platform);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "iosim: error at %s: %s\n", when(now_ns()).c_str(), e.what());
-    return kExitInternal;
-  }
+  RecordedRun run;
+  if (const int status = record_run(options.run, run); status != kExitOk) return status;
+  Platform& platform = *run.platform;
+  const ProbeLog& log = run.log;
   std::string error;
   std::optional<RequestStory> story =
-      tell_request(*platform, log, options.thread, options.request, &error);
+      tell_request(platform, log, options.thread, options.request, &error);
   if (!story) {
     std::fprintf(stderr, "iosim: error: %s\n", error.c_str());
     return kExitBadInput;
   }
-  std::printf("%s\n%s\n%s\n\n", scenario->name.c_str(), story->title.c_str(), story->setup.c_str());
+  std::printf("%s\n%s\n%s\n\n", platform.scenario().name.c_str(), story->title.c_str(),
+              story->setup.c_str());
   for (const std::string& line : story->steps)
     std::printf("%s\n", line.c_str());
   std::printf("\n%s\n", story->window.c_str());

@@ -13,6 +13,7 @@
 #include "app/explain.h"
 #include "app/gantt.h"
 #include "app/platform.h"
+#include "app/recorded_run.h"
 #include "app/report.h"
 #include "app/simulation.h"
 #include "sim/probe_log.h"
@@ -275,37 +276,21 @@ const char* kStyle =
 }  // namespace
 
 int html_report_command(const HtmlReportOptions& options) {
-  std::optional<Scenario> scenario = load_for_run(options.run);
-  if (!scenario) return kExitBadInput;
-  set_time_resolution();
-  quiet_systemc_reports();
-  std::unique_ptr<Platform> platform;
-  try {
-    platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/true);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
-    return kExitBadInput;
-  }
-  ProbeLog log;
-  for (Probe* probe : platform->probes())
-    probe->attach(log);
-  RunEnd end;
-  try {
-    end = simulate(*platform);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "iosim: error at %s: %s\n", when(now_ns()).c_str(), e.what());
-    return kExitInternal;
-  }
+  RecordedRun run;
+  if (const int code = record_run(options.run, run); code != kExitOk) return code;
+  Platform& platform = *run.platform;
+  const ProbeLog& log = run.log;
+  const RunEnd end = run.end;
   const std::string status = run_end_name(end);
-  const Report r = collect_report(*platform, status);
+  const Report r = collect_report(platform, status);
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iosim: {0}</title>"
       "<style>{1}</style></head>\n<body>\n<h1>{0}</h1>\n<p>{2}, seed {3}, policy {4} ({5}), I/O "
       "by {6} with {7} completion. Simulated time {8}; {9}.</p>\n",
       escape(r.scenario), kStyle, escape(r.source), r.seed, r.policy, r.mode, r.disk_driver,
       r.completion, when(r.sim_time), status);
-  html += cores_section(r) + gantt_section(*platform, log, std::max<Ns>(1, now_ns())) +
-          threads_section(r) + story_section(*platform, log, options);
+  html += cores_section(r) + gantt_section(platform, log, std::max<Ns>(1, now_ns())) +
+          threads_section(r) + story_section(platform, log, options);
   html += "<p><small>Made by iosim. Times are simulated.</small></p>\n</body></html>\n";
   const std::string tmp = options.output + ".tmp";
   std::ofstream out(tmp, std::ios::binary);
@@ -317,7 +302,7 @@ int html_report_command(const HtmlReportOptions& options) {
     return kExitBadInput;
   }
   std::fprintf(stderr, "iosim: wrote %s\n", options.output.c_str());
-  return end_of_run(*platform, status);
+  return end_of_run(platform, status);
 }
 
 }  // namespace iosim

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "sim/temp_file.h"
+
 namespace iosim {
 namespace {
 
@@ -30,11 +32,8 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
-PerfettoWriter::PerfettoWriter(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen((path_ + ".tmp").c_str(), "wb");
-  if (!file_)
-    throw std::runtime_error(
-        fmt::format("cannot write the Perfetto trace '{}': {}", path_, std::strerror(errno)));
+PerfettoWriter::PerfettoWriter(std::string path)
+    : path_(std::move(path)), file_(open_temp_file(path_, "the Perfetto trace")) {
   std::fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", file_);
 }
 
@@ -135,10 +134,9 @@ void PerfettoWriter::finish(Ns end) {
   for (Signal& s : signals_)
     if (!s.value_names.empty()) close_slice(s, end);
   std::fputs("\n]}\n", file_);
-  std::fclose(file_);
+  std::FILE* file = file_;
   file_ = nullptr;
-  if (std::rename((path_ + ".tmp").c_str(), path_.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot rename '{}.tmp' to '{}'", path_, path_));
+  rename_into_place(file, path_);
   finished_ = true;
 }
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "sim/temp_file.h"
+
 namespace iosim {
 namespace {
 
@@ -27,12 +29,8 @@ constexpr std::size_t kFlushBytes = 1 << 16;
 
 }  // namespace
 
-VcdWriter::VcdWriter(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen((path_ + ".tmp").c_str(), "wb");
-  if (!file_)
-    throw std::runtime_error(
-        fmt::format("cannot write trace file '{}.tmp': {}", path_, std::strerror(errno)));
-}
+VcdWriter::VcdWriter(std::string path)
+    : path_(std::move(path)), file_(open_temp_file(path_, "trace file")) {}
 
 VcdWriter::~VcdWriter() {
   // Not finished: leave the .tmp behind as evidence, never a complete-looking file.
@@ -136,10 +134,9 @@ void VcdWriter::finish(Ns end, const std::string& note) {
   if (!note.empty()) buffer_ += fmt::format("$comment {} $end\n", note);
   if (end > time_) buffer_ += fmt::format("#{}\n", end);
   flush_buffer();
-  std::fclose(file_);
+  std::FILE* file = file_;
   file_ = nullptr;
-  if (std::rename((path_ + ".tmp").c_str(), path_.c_str()) != 0)
-    throw std::runtime_error(fmt::format("cannot rename '{}.tmp' to '{}'", path_, path_));
+  rename_into_place(file, path_);
   finished_ = true;
 }
 
