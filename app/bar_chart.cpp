@@ -1,5 +1,7 @@
 #include "app/bar_chart.h"
 
+#include "app/xml_escape.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,34 +12,11 @@ namespace {
 constexpr int kBarSpace = 430, kBarHeight = 18, kGap = 6, kPanelGap = 34;
 constexpr int kCharWidth = 7;  // about, at 13 px sans-serif: labels get room for their length
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // One panel: its title, then a bar per label scaled to the largest value.
 std::string panel_svg(const BarPanel& panel, const std::vector<std::string>& labels, int top,
                       int label_width) {
   std::string out = fmt::format("<text x=\"10\" y=\"{}\" font-weight=\"bold\">{}</text>\n",
-                                top + 14, escape(panel.title));
+                                top + 14, xml_escape(panel.title));
   double largest = 0;
   for (double v : panel.values)
     largest = std::max(largest, v);
@@ -49,8 +28,8 @@ std::string panel_svg(const BarPanel& panel, const std::vector<std::string>& lab
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n"
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#4a7ab8\"/>\n"
         "<text x=\"{}\" y=\"{}\">{}</text>\n",
-        label_width - 8, y + 13, escape(labels[i]), label_width, y, w, kBarHeight,
-        label_width + w + 6, y + 13, escape(i < panel.shown.size() ? panel.shown[i] : "-"));
+        label_width - 8, y + 13, xml_escape(labels[i]), label_width, y, w, kBarHeight,
+        label_width + w + 6, y + 13, xml_escape(i < panel.shown.size() ? panel.shown[i] : "-"));
   }
   return out;
 }
@@ -71,7 +50,7 @@ std::string bar_chart_svg(const std::string& title, const std::vector<std::strin
       "font-family=\"sans-serif\" font-size=\"13\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"10\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-      width, height, escape(title));
+      width, height, xml_escape(title));
   for (std::size_t p = 0; p < panels.size(); ++p)
     out += panel_svg(panels[p], labels, 40 + static_cast<int>(p) * panel_height, label_width);
   return out + "</svg>\n";

@@ -84,10 +84,7 @@ class Progress {
 
 // Who waits for what, and the deadlock cycle when there is one.
 std::string describe_stall(const Kernel& kernel) {
-  auto name = [&](std::uint64_t id) {
-    const Thread& t = *kernel.threads()[id];
-    return t.process->name + "/" + t.name;
-  };
+  auto name = [&](std::uint64_t id) { return qualified_name(*kernel.threads()[id]); };
   std::string out;
   for (const WaitInfo& w : kernel.waits()) {
     out += fmt::format("  {} waits for {}", name(w.thread), w.what);

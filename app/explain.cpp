@@ -32,8 +32,7 @@ std::string when(Ns t) {
 }
 
 std::string thread_name(Platform& p, std::uint64_t id) {
-  const Thread& t = *p.kernel().threads()[id];
-  return t.process->name + "/" + t.name;
+  return qualified_name(*p.kernel().threads()[id]);
 }
 
 const char* kind_verb(IoRequest::Kind kind) {
@@ -54,7 +53,7 @@ const IoRecord* find_request(Platform& p, const std::string& who, int request, s
   std::optional<std::uint64_t> thread;
   if (!who.empty()) {
     for (const auto& t : p.kernel().threads())
-      if (t->name == who || t->process->name + "/" + t->name == who) thread = t->id;
+      if (t->name == who || qualified_name(*t) == who) thread = t->id;
     if (!thread) {
       *error = fmt::format("there is no thread '{}'", who);
       return nullptr;

@@ -38,10 +38,6 @@ char state_char(ThreadState s) {
   }
 }
 
-std::string name_of(const Thread& t) {
-  return t.process->name + "/" + t.name;
-}
-
 // Maps time onto `columns` equal buckets of [0, end).
 struct Scale {
   Ns end;
@@ -137,7 +133,8 @@ std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool
   std::size_t label = 6;
   if (per_thread) {
     for (std::size_t i = 0; i < std::min(kernel.threads().size(), kThreadRows); ++i)
-      label = std::max(label, std::min<std::size_t>(name_of(*kernel.threads()[i]).size(), 24));
+      label =
+          std::max(label, std::min<std::size_t>(qualified_name(*kernel.threads()[i]).size(), 24));
   }
   const int columns = std::max(20, width - static_cast<int>(label) - 4);  // "  " label "|" .. "|"
   const std::string from = "0 ns", to = units::format_duration(end);
@@ -158,7 +155,7 @@ std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool
       legend += fmt::format("  * the {} other threads", kernel.threads().size() - kSymbols.size());
       break;
     }
-    legend += fmt::format("  {} {}", symbol(t->id), name_of(*t));
+    legend += fmt::format("  {} {}", symbol(t->id), qualified_name(*t));
   }
   out += "  " + std::string(label, ' ') + " " + legend + "  . no thread\n";
   if (!per_thread) return out;
@@ -168,7 +165,8 @@ std::string gantt_chart(const Kernel& kernel, int cores, Ns end, int width, bool
     std::string line;
     for (int state : trows[t])
       line += state < 0 ? ' ' : state_char(static_cast<ThreadState>(state));
-    out += fmt::format("  {:<{}}|{}|\n", name_of(*kernel.threads()[t]).substr(0, 24), label, line);
+    out += fmt::format("  {:<{}}|{}|\n", qualified_name(*kernel.threads()[t]).substr(0, 24), label,
+                       line);
   }
   if (kernel.threads().size() > kThreadRows)
     out += fmt::format("  ... and {} more threads\n", kernel.threads().size() - kThreadRows);
@@ -187,7 +185,7 @@ std::string timeline_table(const Kernel& kernel, int cores, Ns end, std::size_t 
   if (moments.size() > max_rows) return "";
   std::size_t width = 6;
   for (const auto& t : kernel.threads())
-    width = std::max(width, name_of(*t).size());
+    width = std::max(width, qualified_name(*t).size());
   std::string out = fmt::format("\nTimeline\n  {:>12}", "time");
   for (int c = 0; c < cores; ++c)
     out += fmt::format("  {:<{}}", fmt::format("core{}", c), width);
@@ -203,11 +201,11 @@ std::string timeline_table(const Kernel& kernel, int cores, Ns end, std::size_t 
     std::vector<std::string> on_core(static_cast<std::size_t>(cores), "-");
     for (const Slice& s : kernel.schedule())
       if (s.start <= t && t < s.end)
-        on_core[static_cast<std::size_t>(s.core)] = name_of(*kernel.threads()[s.thread]);
+        on_core[static_cast<std::size_t>(s.core)] = qualified_name(*kernel.threads()[s.thread]);
     std::string ready;
     for (std::size_t i = 0; i < state.size(); ++i)
       if (state[i] == ThreadState::kReady)
-        ready += (ready.empty() ? "" : " ") + name_of(*kernel.threads()[i]);
+        ready += (ready.empty() ? "" : " ") + qualified_name(*kernel.threads()[i]);
     std::string line = fmt::format("  {:>12}", units::format_duration(t));
     for (const std::string& name : on_core)
       line += fmt::format("  {:<{}}", name, width);

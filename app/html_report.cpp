@@ -16,6 +16,7 @@
 #include "app/recorded_run.h"
 #include "app/report.h"
 #include "app/simulation.h"
+#include "app/xml_escape.h"
 #include "sim/probe_log.h"
 #include "sim/units.h"
 
@@ -48,23 +49,6 @@ const char* state_colour(int state) {
   }
 }
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string when(Ns t) {
   return t < 0 ? "never" : units::format_duration(t);
 }
@@ -88,7 +72,7 @@ std::string chart_svg(const std::vector<std::string>& labels,
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const int y = static_cast<int>(r) * kRow;
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLabelWidth - 6,
-                       y + 15, escape(labels[r]));
+                       y + 15, xml_escape(labels[r]));
     const auto& row = rows[r];
     for (std::size_t c = 0; c < row.size();) {
       std::size_t run = c;
@@ -112,10 +96,6 @@ std::string chart_svg(const std::vector<std::string>& labels,
         x, axis, axis + 5, axis + 18, units::format_duration(end * tick / 4));
   }
   return svg + "</svg>\n";
-}
-
-std::string thread_name(const Thread& t) {
-  return t.process->name + "/" + t.name;
 }
 
 std::string cores_section(const Report& r) {
@@ -203,12 +183,13 @@ std::string gantt_section(Platform& p, const ProbeLog& log, Ns end) {
       break;
     }
     html += fmt::format("<span style=\"background:{}\"></span>{} ",
-                        thread_colour(static_cast<std::int64_t>(t->id)), escape(thread_name(*t)));
+                        thread_colour(static_cast<std::int64_t>(t->id)),
+                        xml_escape(qualified_name(*t)));
   }
   html += "</p>\n<h2>Threads over time</h2>\n";
   labels.clear();
   for (std::size_t i = 0; i < std::min(kernel.threads().size(), kThreadRows); ++i)
-    labels.push_back(thread_name(*kernel.threads()[i]));
+    labels.push_back(qualified_name(*kernel.threads()[i]));
   html += chart_svg(
       labels, thread_columns(kernel, end, kChartWidth, kThreadRows),
       [](int s) { return std::string(state_colour(s)); }, end);
@@ -230,7 +211,7 @@ std::string threads_section(const Report& r) {
     html += fmt::format(
         "<tr><td>{}/{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        escape(t.process), escape(t.name), t.end, when(t.arrival), when(t.first_run),
+        xml_escape(t.process), xml_escape(t.name), t.end, when(t.arrival), when(t.first_run),
         when(t.finish), when(t.cpu), when(t.ready_wait), when(t.io_wait), when(t.sleep),
         when(t.lock_wait), when(t.gil_wait), when(t.join_wait), t.bound);
   }
@@ -256,14 +237,15 @@ std::string story_section(Platform& p, const ProbeLog& log, const HtmlReportOpti
   std::string error;
   std::optional<RequestStory> story = tell_request(p, log, o.thread, o.request, &error);
   std::string html = "<h2>The life of one I/O request</h2>\n";
-  if (!story) return html + "<p>" + escape(error) + "</p>\n";
-  html += fmt::format("<p><b>{}</b><br>{}</p>\n<pre>", escape(story->title), escape(story->setup));
+  if (!story) return html + "<p>" + xml_escape(error) + "</p>\n";
+  html += fmt::format("<p><b>{}</b><br>{}</p>\n<pre>", xml_escape(story->title),
+                      xml_escape(story->setup));
   for (const std::string& line : story->steps)
-    html += escape(line) + "\n";
-  html += "\n" + escape(story->window) + "\n";
+    html += xml_escape(line) + "\n";
+  html += "\n" + xml_escape(story->window) + "\n";
   for (const std::string& line : story->cores)
-    html += escape(line) + "\n";
-  return html + "</pre>\n<p class=\"answer\">" + escape(story->answer) + "</p>\n";
+    html += xml_escape(line) + "\n";
+  return html + "</pre>\n<p class=\"answer\">" + xml_escape(story->answer) + "</p>\n";
 }
 
 const char* kStyle =
@@ -287,7 +269,7 @@ int html_report_command(const HtmlReportOptions& options) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iosim: {0}</title>"
       "<style>{1}</style></head>\n<body>\n<h1>{0}</h1>\n<p>{2}, seed {3}, policy {4} ({5}), I/O "
       "by {6} with {7} completion. Simulated time {8}; {9}.</p>\n",
-      escape(r.scenario), kStyle, escape(r.source), r.seed, r.policy, r.mode, r.disk_driver,
+      xml_escape(r.scenario), kStyle, xml_escape(r.source), r.seed, r.policy, r.mode, r.disk_driver,
       r.completion, when(r.sim_time), status);
   html += cores_section(r) + gantt_section(platform, log, std::max<Ns>(1, now_ns())) +
           threads_section(r) + story_section(platform, log, options);

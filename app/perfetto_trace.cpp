@@ -41,7 +41,7 @@ PerfettoTrace::ThreadTrack& PerfettoTrace::thread_track(const Thread& t) {
   auto it = threads_.find(t.id);
   if (it == threads_.end())
     it = threads_
-             .emplace(t.id, ThreadTrack{writer_.track("threads", t.process->name + "/" + t.name),
+             .emplace(t.id, ThreadTrack{writer_.track("threads", qualified_name(t)),
                                         ThreadState::kNew, 0})
              .first;
   return it->second;

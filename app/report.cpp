@@ -164,7 +164,7 @@ Report collect_report(Platform& platform, const std::string& status) {
     r.shared_variables.emplace_back(w.shared.variables[i].name, kernel.shared().variables[i]);
   r.console = kernel.console();
   for (const auto& t : kernel.threads())
-    r.thread_names.push_back(t->process->name + "/" + t->name);
+    r.thread_names.push_back(qualified_name(*t));
   if (status == "policy_fault") r.fault = kernel.fault();
   if (status == "stalled") {
     r.waits = kernel.waits();

@@ -37,7 +37,7 @@ GtkwNames trace_names(Platform& platform) {
   n.threads = {"-"};  // the core's thread signal is id + 1, 0 for none
   for (const auto& t : platform.kernel().threads()) {
     if (n.threads.size() <= t->id + 1) n.threads.resize(t->id + 2);
-    n.threads[t->id + 1] = t->process->name + "/" + t->name;
+    n.threads[t->id + 1] = qualified_name(*t);
   }
   return n;
 }

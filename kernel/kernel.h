@@ -68,6 +68,11 @@ class SysClock {
   Ns start_, irq_;
 };
 
+// How reports, traces and messages name a thread: "process/thread".
+inline std::string qualified_name(const Thread& t) {
+  return t.process->name + "/" + t.name;
+}
+
 // One stretch of a thread on a core, for timelines and tests.
 struct Slice {
   int core;
