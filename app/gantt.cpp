@@ -38,34 +38,13 @@ char state_char(ThreadState s) {
   }
 }
 
-// Maps time onto `columns` equal buckets of [0, end).
-struct Scale {
-  Ns end;
-  int columns;
-  // Calls add(bucket, overlap) for each bucket [from, to) touches.
-  template <typename Add>
-  void spread(Ns from, Ns to, Add add) const {
-    from = std::max<Ns>(from, 0);
-    to = std::min(to, end);
-    if (to <= from) return;
-    const double per = static_cast<double>(end) / columns;
-    auto first = static_cast<int>(static_cast<double>(from) / per);
-    for (int b = std::min(first, columns - 1); b < columns; ++b) {
-      const Ns lo = static_cast<Ns>(b * per), hi = static_cast<Ns>((b + 1) * per);
-      if (lo >= to) break;
-      const Ns overlap = std::min(to, hi) - std::max(from, lo);
-      if (overlap > 0) add(b, overlap);
-    }
-  }
-};
-
 }  // namespace
 
 // The thread that held each core longest in each column, -1 when no thread
 // held it for half of the column.
 std::vector<std::vector<std::int64_t>> core_columns(const Kernel& kernel, int cores, Ns end,
                                                     int columns) {
-  const Scale scale{end, columns};
+  const ColumnScale scale{end, columns};
   using Tally = std::vector<std::pair<std::uint64_t, Ns>>;
   std::vector<std::vector<Tally>> tally(
       static_cast<std::size_t>(cores), std::vector<Tally>(static_cast<std::size_t>(scale.columns)));
@@ -99,7 +78,7 @@ std::vector<std::vector<std::int64_t>> core_columns(const Kernel& kernel, int co
 // where it did not exist.
 std::vector<std::vector<int>> thread_columns(const Kernel& kernel, Ns end, int columns,
                                              std::size_t max_threads) {
-  const Scale scale{end, columns};
+  const ColumnScale scale{end, columns};
   const std::size_t n = std::min(kernel.threads().size(), max_threads);
   using Tally = std::array<Ns, kStates>;
   std::vector<std::vector<Tally>> tally(

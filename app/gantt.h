@@ -7,6 +7,7 @@
 //    what each core runs and who is ready.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,27 @@
 #include "kernel/kernel.h"
 
 namespace iosim {
+
+// Maps time onto `columns` equal buckets of [0, end).
+struct ColumnScale {
+  Ns end;
+  int columns;
+  // Calls add(bucket, overlap) for each bucket [from, to) touches.
+  template <typename Add>
+  void spread(Ns from, Ns to, Add add) const {
+    from = std::max<Ns>(from, 0);
+    to = std::min(to, end);
+    if (to <= from) return;
+    const double per = static_cast<double>(end) / columns;
+    auto first = static_cast<int>(static_cast<double>(from) / per);
+    for (int b = std::min(first, columns - 1); b < columns; ++b) {
+      const Ns lo = static_cast<Ns>(b * per), hi = static_cast<Ns>((b + 1) * per);
+      if (lo >= to) break;
+      const Ns overlap = std::min(to, hi) - std::max(from, lo);
+      if (overlap > 0) add(b, overlap);
+    }
+  }
+};
 
 // The run [0, end) cut into `columns`: per core, the thread (id) that held
 // it longest in each column (-1: no thread for half of it); per thread (the

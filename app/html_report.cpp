@@ -133,13 +133,10 @@ std::vector<std::int64_t> busy_columns(const ProbeLog& log, const std::string& s
                                        const std::string& prefix, Ns end) {
   std::vector<Ns> busy(kChartWidth, 0);
   const double per = static_cast<double>(end) / kChartWidth;
+  const ColumnScale scale{end, kChartWidth};
   auto add = [&](Ns from, Ns to) {
-    for (auto c = static_cast<std::size_t>(static_cast<double>(from) / per);
-         c < busy.size() && static_cast<double>(c) * per < static_cast<double>(to); ++c) {
-      const auto lo = static_cast<Ns>(static_cast<double>(c) * per);
-      const auto hi = static_cast<Ns>(static_cast<double>(c + 1) * per);
-      busy[c] += std::max<Ns>(0, std::min(to, hi) - std::max(from, lo));
-    }
+    scale.spread(from, to,
+                 [&](int c, Ns overlap) { busy[static_cast<std::size_t>(c)] += overlap; });
   };
   std::map<int, std::pair<std::uint64_t, Ns>> state;  // signal -> value, since
   for (const ProbeLog::Change& ch : log.changes()) {
