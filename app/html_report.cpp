@@ -49,16 +49,6 @@ const char* state_colour(int state) {
   }
 }
 
-std::string when(Ns t) {
-  return t < 0 ? "never" : units::format_duration(t);
-}
-
-std::string percent(Ns part, Ns whole) {
-  return whole > 0 ? fmt::format("{:.1f}%",
-                                 100.0 * static_cast<double>(part) / static_cast<double>(whole))
-                   : "-";
-}
-
 // One SVG row per entry of `rows`, each a run of columns drawn as rects of
 // the colour `colour(value)` (values < 0 are left blank), with a time axis.
 template <typename Value, typename Colour>

@@ -343,8 +343,6 @@ std::string report_json(const Report& r) {
   return j.dump(2) + "\n";
 }
 
-namespace {
-
 std::string percent(Ns part, Ns whole) {
   return whole > 0 ? fmt::format("{:.1f}%",
                                  100.0 * static_cast<double>(part) / static_cast<double>(whole))
@@ -354,6 +352,8 @@ std::string percent(Ns part, Ns whole) {
 std::string when(Ns t) {
   return t < 0 ? "never" : units::format_duration(t);
 }
+
+namespace {
 
 // One table row: a left-aligned label, then right-aligned cells.
 std::string row(const std::string& label, std::size_t label_width,

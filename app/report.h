@@ -91,6 +91,11 @@ struct Report {
 };
 
 Report collect_report(Platform& platform, const std::string& status);
+
+// How the summaries write a share ("12.5%", "-" of nothing) and a time that
+// may not have happened ("never").
+std::string percent(Ns part, Ns whole);
+std::string when(Ns t);
 std::string report_json(const Report& report);
 std::string report_text(const Report& report);
 
