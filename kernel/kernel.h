@@ -275,6 +275,7 @@ class Kernel : public CoreSoftware {
   bool sys_recv(Core& core, Thread& t, const Op& op);
   void wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait);
   void wake_first(Core& core, std::deque<Thread*>& queue);
+  static Thread* pop_waiter(std::deque<Thread*>& queue);
   void program_error(Thread& t, const Op& op, const std::string& what);
   bool needs_gil(const Thread& t, const Op& op) const;
   bool take_gil(Core& core, Thread& t);

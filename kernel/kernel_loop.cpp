@@ -299,10 +299,7 @@ bool Kernel::sys_map(Core& core, Thread& t, const Op& op) {
 // pool has fewer than its maximum. False if no worker could ever run it.
 bool Kernel::submit_work(Core& core, Thread& t, Pool& pool, WorkItem item) {
   pool.queue.push_back(item);
-  while (!pool.idle.empty()) {
-    Thread* w = pool.idle.front();
-    pool.idle.pop_front();
-    if (w->state != ThreadState::kWaiting) continue;
+  if (Thread* w = pop_waiter(pool.idle)) {
     make_ready(&core, *w, IOSIM_READY_WOKEN);
     return true;
   }

@@ -44,16 +44,20 @@ void Kernel::wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind
   block(core, t, ThreadState::kWaiting, wait, "wait", clock);
 }
 
-// For waiters that retry their step when woken (queues).
-void Kernel::wake_first(Core& core, std::deque<Thread*>& queue) {
+// The first thread of a wait queue that still waits, or null. Threads
+// killed while waiting are not taken out of queues: they are dropped here.
+Thread* Kernel::pop_waiter(std::deque<Thread*>& queue) {
   while (!queue.empty()) {
     Thread* w = queue.front();
     queue.pop_front();
-    if (w->state == ThreadState::kWaiting) {
-      make_ready(&core, *w, IOSIM_READY_WOKEN);
-      return;
-    }
+    if (w->state == ThreadState::kWaiting) return w;
   }
+  return nullptr;
+}
+
+// For waiters that retry their step when woken (queues).
+void Kernel::wake_first(Core& core, std::deque<Thread*>& queue) {
+  if (Thread* w = pop_waiter(queue)) make_ready(&core, *w, IOSIM_READY_WOKEN);
 }
 
 // ---------------------------------------------------------------- mutexes
@@ -75,19 +79,14 @@ bool Kernel::sys_lock(Core& core, Thread& t, const Op& op) {
 
 // Hands the mutex to its first waiter (which resumes after its lock step).
 void Kernel::release_mutex(Core& core, Mutex& m) {
-  m.owner = nullptr;
-  while (!m.waiters.empty()) {
-    Thread* w = m.waiters.front();
-    m.waiters.pop_front();
-    if (w->state != ThreadState::kWaiting) continue;
-    m.owner = w;
-    ++m.acquisitions;
-    advance(*w->ctx);
-    make_ready(&core, *w, IOSIM_READY_WOKEN);
-    for (Thread* other : m.waiters)  // they now wait for the new owner
-      other->blocker = w;
-    return;
-  }
+  m.owner = pop_waiter(m.waiters);
+  if (!m.owner) return;
+  Thread& w = *m.owner;
+  ++m.acquisitions;
+  advance(*w.ctx);
+  make_ready(&core, w, IOSIM_READY_WOKEN);
+  for (Thread* other : m.waiters)  // they now wait for the new owner
+    other->blocker = &w;
 }
 
 // Waking a thread that sleeps in the kernel is a syscall of the waker (a
@@ -138,15 +137,13 @@ bool Kernel::sys_release(Core& core, Thread& t, const Op& op) {
     return true;
   }
   futex_wake(core, t, [&] {
-    while (!s.waiters.empty()) {
-      Thread* w = s.waiters.front();
-      s.waiters.pop_front();
-      if (w->state != ThreadState::kWaiting) continue;
-      advance(*w->ctx);  // its acquire succeeds: the count goes straight to it
-      make_ready(&core, *w, IOSIM_READY_WOKEN);
+    Thread* w = pop_waiter(s.waiters);
+    if (!w) {
+      ++s.count;  // every waiter had been killed
       return;
     }
-    ++s.count;  // every waiter had been killed
+    advance(*w->ctx);  // its acquire succeeds: the count goes straight to it
+    make_ready(&core, *w, IOSIM_READY_WOKEN);
   });
   return true;
 }
@@ -179,10 +176,7 @@ bool Kernel::sys_notify(Core& core, Thread& t, const Op& op, bool all) {
     return true;
   }
   if (!pay(core, t, config_.costs.lock)) return true;
-  while (!cv.waiters.empty()) {
-    Thread* w = cv.waiters.front();
-    cv.waiters.pop_front();
-    if (w->state != ThreadState::kWaiting) continue;
+  while (Thread* w = pop_waiter(cv.waiters)) {
     cv.lock->waiters.push_back(w);
     if (!all) break;
   }
@@ -313,12 +307,8 @@ void Kernel::release_gil(Core& core, Thread& t) {
   Gil& g = p.gil;
   t.holds_gil = false;
   t.gil_drop = false;
-  g.holder = nullptr;
-  while (!g.waiters.empty()) {
-    Thread* w = g.waiters.front();
-    g.waiters.pop_front();
-    if (w->state != ThreadState::kWaiting) continue;
-    g.holder = w;
+  g.holder = pop_waiter(g.waiters);
+  if (Thread* w = g.holder) {
     w->holds_gil = true;
     g.since = now_ns();
     ++g.switches;
@@ -326,7 +316,6 @@ void Kernel::release_gil(Core& core, Thread& t) {
     make_ready(&core, *w, IOSIM_READY_WOKEN);
     for (Thread* other : g.waiters)
       other->blocker = w;
-    break;
   }
   arm_gil_check(core, p);
 }
