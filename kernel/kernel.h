@@ -231,6 +231,7 @@ class Kernel : public CoreSoftware {
   bool finish_or_block(Core& core, Thread& t, bool done, const SysClock& clock);
   void block(Core& core, Thread& t, ThreadState s, WaitKind wait, const char* why,
              const SysClock& clock);
+  void syscall_return(Core& core, Thread& t, const SysClock& clock);
   void account_io(Thread& t, Context& c, const IoRequest& r);
   void log_io_start(Core& core, Thread& t, Context& c);
   IoRecord* io_record(Context& c);
@@ -249,6 +250,7 @@ class Kernel : public CoreSoftware {
   void free_buffer(Context& c, Process* owner);
   bool sys_spawn(Core& core, Thread& t, const Op& op);
   bool sys_join(Core& core, Thread& t, const Op& op);
+  std::vector<Thread*>* join_target(Thread& t, const Op& op, Thread** blocker);
   void sys_exit(Core& core, Thread& t);
   void end_thread(Core* core, Thread& t);
   void check_process_end(Core* core, Process& p);
@@ -273,12 +275,14 @@ class Kernel : public CoreSoftware {
   bool sys_add(Core& core, Thread& t, const Op& op);
   bool sys_send(Core& core, Thread& t, const Op& op);
   bool sys_recv(Core& core, Thread& t, const Op& op);
-  void wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait);
+  bool wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait,
+               const std::function<bool()>& still_blocked);
   void wake_first(Core& core, std::deque<Thread*>& queue);
   static Thread* pop_waiter(std::deque<Thread*>& queue);
   void program_error(Thread& t, const Op& op, const std::string& what);
   bool needs_gil(const Thread& t, const Op& op) const;
   bool take_gil(Core& core, Thread& t);
+  void grant_gil(Core& core, Process& p, Thread& t);
   void release_gil(Core& core, Thread& t);
   void arm_gil_check(Core& core, Process& p);
   void gil_check(Core& core, Process& p, std::uint64_t switches);
@@ -294,7 +298,7 @@ class Kernel : public CoreSoftware {
   void collect(EventLoop& loop);
   void leave_loop(Thread& t);
   void cancel_tasks(Thread& t);
-  void loop_poll(Core& core, Thread& t);
+  bool loop_poll(Core& core, Thread& t);
   bool sys_map(Core& core, Thread& t, const Op& op);
   bool submit_work(Core& core, Thread& t, Pool& pool, WorkItem item);
   bool add_worker(Core& core, Thread& t, Pool& pool);

@@ -128,13 +128,26 @@ bool Kernel::finish_or_block(Core& core, Thread& t, bool done, const SysClock& c
 
 // The thread leaves its core inside a syscall, to wait. Blocking releases
 // the GIL, as CPython does around every blocking call.
+//
+// The thread is marked as waiting before anything that takes simulated time
+// (releasing the GIL may send an IPI): the caller has just put it in a wait
+// queue, and another core may take it from there at any moment; wait queues
+// drop threads that are not waiting.
 void Kernel::block(Core& core, Thread& t, ThreadState s, WaitKind wait, const char* why,
                    const SysClock& clock) {
-  if (t.holds_gil) release_gil(core, t);
+  const bool held_gil = t.holds_gil;
   t.stats.sys += clock.elapsed();
   t.owes_syscall_exit = true;
   leave_core(core, t, why);
   set_state(t, s, wait);
+  if (held_gil) release_gil(core, t);
+}
+
+// A syscall that was about to wait finds, once in the kernel, that it need
+// not (what it waited for happened while it entered): it returns instead.
+void Kernel::syscall_return(Core& core, Thread& t, const SysClock& clock) {
+  core.spend(config_.costs.syscall_exit);
+  t.stats.sys += clock.elapsed();
 }
 
 // A request finished (reported by an interrupt): account it, and wake who

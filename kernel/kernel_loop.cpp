@@ -97,10 +97,7 @@ bool Kernel::loop_step(Core& core, Thread& t) {
     leave_loop(t);
     return true;
   }
-  if (loop.ready.empty()) {
-    loop_poll(core, t);
-    return false;
-  }
+  if (loop.ready.empty()) return !loop_poll(core, t);
   if (!pay(core, t, config_.costs.task_switch)) return true;
   loop.current = loop.ready.front();
   loop.ready.pop_front();
@@ -121,10 +118,10 @@ void Kernel::collect(EventLoop& loop) {
 }
 
 // Nothing is ready: block in the kernel until an event (epoll_wait with the
-// earliest timer as its timeout).
-void Kernel::loop_poll(Core& core, Thread& t) {
+// earliest timer as its timeout). An event that arrives while the thread
+// enters the kernel makes the poll return at once. True when it blocked.
+bool Kernel::loop_poll(Core& core, Thread& t) {
   EventLoop& loop = *t.loop;
-  loop.polling = true;
   ++loop.polls;
   ++loop.poll_seq;
   SysClock clock(core);
@@ -132,7 +129,14 @@ void Kernel::loop_poll(Core& core, Thread& t) {
   if (!loop.timers.empty())
     add_timeout(&core, loop.timers.begin()->first,
                 Timeout{Timeout::Kind::kLoopPoll, &t, nullptr, loop.poll_seq});
+  const bool timer_due = !loop.timers.empty() && loop.timers.begin()->first <= now_ns();
+  if (!loop.woken.empty() || timer_due) {
+    syscall_return(core, t, clock);
+    return false;
+  }
+  loop.polling = true;  // from here a completion wakes the thread
   block(core, t, ThreadState::kBlocked, WaitKind::kNone, "blocked", clock);
+  return true;
 }
 
 // The root tasks ended: asyncio.run() returns. Tasks still pending (made by
@@ -283,8 +287,11 @@ bool Kernel::sys_map(Core& core, Thread& t, const Op& op) {
     if (c.loaded > 0) {  // work_done wakes it when the last item ends
       SysClock clock(core);
       syscall_entry(core);
-      block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
-      return false;
+      if (c.loaded > 0) {
+        block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
+        return false;
+      }
+      syscall_return(core, t, clock);  // the last item ended while it entered the kernel
     }
     c.phase = 2;
   }
@@ -366,6 +373,10 @@ bool Kernel::worker_next(Core& core, Thread& t) {
   }
   SysClock clock(core);
   syscall_entry(core);
+  if (!pool.queue.empty()) {  // an item came while it entered the kernel
+    syscall_return(core, t, clock);
+    return true;
+  }
   pool.idle.push_back(&t);
   block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
   return false;

@@ -206,40 +206,47 @@ bool Kernel::sys_spawn(Core& core, Thread& t, const Op& op) {
   return true;
 }
 
-// `join NAME`: wait until every instance has ended. A woken joiner runs the
-// step again, so it waits for the next one still running. Instances never
-// started count as ended.
-bool Kernel::sys_join(Core& core, Thread& t, const Op& op) {
-  std::vector<Thread*>* joiners = nullptr;
-  Thread* blocker = nullptr;  // who it waits for: the target, or the process's main thread
+// What `join NAME` still waits for: the joiners list of the first instance
+// not ended, and the thread it waits on (the target, or the process's main
+// thread); null when every instance has ended (or never started).
+std::vector<Thread*>* Kernel::join_target(Thread& t, const Op& op, Thread** blocker) {
+  *blocker = nullptr;
   if (op.ref.kind == RefKind::kThread) {
     for (Thread* target : t.process->by_spec[op.ref.index]) {
-      if (target->state != ThreadState::kDone) {
-        joiners = &target->joiners;
-        blocker = target;
-        break;
-      }
+      if (target->state == ThreadState::kDone) continue;
+      *blocker = target;
+      return &target->joiners;
     }
-  } else {
-    const ProcessSpec* spec = &workload_->processes[op.ref.index];
-    for (Process& p : processes_) {
-      if (p.spec == spec && !p.worker_of && !p.done) {
-        joiners = &p.joiners;
-        blocker = p.main && p.main->state != ThreadState::kDone ? p.main : nullptr;
-        break;
-      }
+    return nullptr;
+  }
+  const ProcessSpec* spec = &workload_->processes[op.ref.index];
+  for (Process& p : processes_) {
+    if (p.spec != spec || p.worker_of || p.done) continue;
+    if (p.main && p.main->state != ThreadState::kDone) *blocker = p.main;
+    return &p.joiners;
+  }
+  return nullptr;
+}
+
+// `join NAME`: wait until every instance has ended. A woken joiner runs the
+// step again, so it waits for the next one still running. Instances never
+// started count as ended. The target may end while the joiner enters the
+// kernel, so it looks again from inside.
+bool Kernel::sys_join(Core& core, Thread& t, const Op& op) {
+  Thread* blocker = nullptr;
+  if (join_target(t, op, &blocker)) {
+    SysClock clock(core);
+    syscall_entry(core);
+    if (std::vector<Thread*>* joiners = join_target(t, op, &blocker)) {
+      joiners->push_back(&t);
+      block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
+      t.blocker = blocker;
+      return false;
     }
+    syscall_return(core, t, clock);
   }
-  if (!joiners) {
-    advance(*t.ctx);
-    return true;
-  }
-  SysClock clock(core);
-  syscall_entry(core);
-  joiners->push_back(&t);
-  block(core, t, ThreadState::kWaiting, WaitKind::kJoin, "wait", clock);
-  t.blocker = blocker;
-  return false;
+  advance(*t.ctx);
+  return true;
 }
 
 void Kernel::wake_joiners(Core* core, std::vector<Thread*>& joiners) {

@@ -37,11 +37,21 @@ void Kernel::program_error(Thread& t, const Op& op, const std::string& what) {
   advance(*t.ctx);
 }
 
-void Kernel::wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait) {
+// Waits in `queue` (a futex wait). What it waits for may happen while the
+// thread enters the kernel: `still_blocked` is asked once inside, and when
+// it says no the syscall returns at once and the caller retries its step.
+// False when it did not wait.
+bool Kernel::wait_on(Core& core, Thread& t, std::deque<Thread*>& queue, WaitKind wait,
+                     const std::function<bool()>& still_blocked) {
   SysClock clock(core);
   syscall_entry(core);
+  if (!still_blocked()) {
+    syscall_return(core, t, clock);
+    return false;
+  }
   queue.push_back(&t);
   block(core, t, ThreadState::kWaiting, wait, "wait", clock);
+  return true;
 }
 
 // The first thread of a wait queue that still waits, or null. Threads
@@ -72,7 +82,8 @@ bool Kernel::sys_lock(Core& core, Thread& t, const Op& op) {
     return true;
   }
   ++m.contended;  // taking it again while holding it deadlocks, as with a real mutex
-  wait_on(core, t, m.waiters, WaitKind::kLock);
+  if (!wait_on(core, t, m.waiters, WaitKind::kLock, [&] { return m.owner != nullptr; }))
+    return true;
   t.blocker = m.owner;
   return false;
 }
@@ -124,8 +135,7 @@ bool Kernel::sys_acquire(Core& core, Thread& t, const Op& op) {
     advance(*t.ctx);
     return true;
   }
-  wait_on(core, t, s.waiters, WaitKind::kLock);
-  return false;
+  return !wait_on(core, t, s.waiters, WaitKind::kLock, [&] { return s.count == 0; });
 }
 
 bool Kernel::sys_release(Core& core, Thread& t, const Op& op) {
@@ -162,8 +172,8 @@ bool Kernel::sys_wait(Core& core, Thread& t, const Op& op) {
   SysClock clock(core);
   syscall_entry(core);
   cv.waiters.push_back(&t);
-  release_mutex(core, *cv.lock);
   block(core, t, ThreadState::kWaiting, WaitKind::kLock, "wait", clock);
+  release_mutex(core, *cv.lock);  // after: the thread is a waiter before anyone can notify
   return false;
 }
 
@@ -220,10 +230,9 @@ bool Kernel::sys_send(Core& core, Thread& t, const Op& op) {
     if (!pay(core, t, k.ipc_message + static_cast<Ns>(op.bytes) * k.ipc_byte)) return true;
     c.phase = 1;
   }
-  if (q.used + op.bytes > q.capacity) {
-    wait_on(core, t, q.senders, WaitKind::kLock);
-    return false;
-  }
+  if (q.used + op.bytes > q.capacity)  // (retries when room appears as it enters the kernel)
+    return !wait_on(core, t, q.senders, WaitKind::kLock,
+                    [&] { return q.used + op.bytes > q.capacity; });
   q.messages.push_back(op.bytes);
   q.used += op.bytes;
   ++q.sent;
@@ -239,10 +248,8 @@ bool Kernel::sys_recv(Core& core, Thread& t, const Op& op) {
   MessageQueue& q = queues_[op.ref.index];
   Context& c = *t.ctx;
   if (c.phase == 0) {
-    if (q.messages.empty()) {
-      wait_on(core, t, q.receivers, WaitKind::kLock);
-      return false;
-    }
+    if (q.messages.empty())
+      return !wait_on(core, t, q.receivers, WaitKind::kLock, [&] { return q.messages.empty(); });
     c.loaded = static_cast<std::int64_t>(q.messages.front());
     q.messages.pop_front();
     q.used -= static_cast<std::uint64_t>(c.loaded);
@@ -283,21 +290,31 @@ bool Kernel::take_gil(Core& core, Thread& t) {
   Process& p = *t.process;
   Gil& g = p.gil;
   if (!g.holder) {
-    g.holder = &t;
-    t.holds_gil = true;
-    g.since = now_ns();
-    ++g.switches;
-    ++counters_.gil_switches;
-    arm_gil_check(core, p);
+    grant_gil(core, p, t);
+    return true;
+  }
+  SysClock clock(core);
+  syscall_entry(core);
+  if (!g.holder) {  // released while it entered the kernel
+    grant_gil(core, p, t);
+    syscall_return(core, t, clock);
     return true;
   }
   g.waiters.push_back(&t);
-  arm_gil_check(core, p);
-  SysClock clock(core);
-  syscall_entry(core);
   block(core, t, ThreadState::kWaiting, WaitKind::kGil, "wait", clock);
   t.blocker = g.holder;
+  arm_gil_check(core, p);
   return false;
+}
+
+void Kernel::grant_gil(Core& core, Process& p, Thread& t) {
+  Gil& g = p.gil;
+  g.holder = &t;
+  t.holds_gil = true;
+  g.since = now_ns();
+  ++g.switches;
+  ++counters_.gil_switches;
+  arm_gil_check(core, p);
 }
 
 // Gives the GIL up; the first waiter gets it (CPython's forced switching:
@@ -307,17 +324,13 @@ void Kernel::release_gil(Core& core, Thread& t) {
   Gil& g = p.gil;
   t.holds_gil = false;
   t.gil_drop = false;
-  g.holder = pop_waiter(g.waiters);
-  if (Thread* w = g.holder) {
-    w->holds_gil = true;
-    g.since = now_ns();
-    ++g.switches;
-    ++counters_.gil_switches;
+  g.holder = nullptr;
+  if (Thread* w = pop_waiter(g.waiters)) {
+    grant_gil(core, p, *w);
     make_ready(&core, *w, IOSIM_READY_WOKEN);
     for (Thread* other : g.waiters)
       other->blocker = w;
   }
-  arm_gil_check(core, p);
 }
 
 // While someone waits, a check runs one switch interval after the GIL last

@@ -60,7 +60,7 @@ TEST(Timeline, ListsEveryScheduleChangeWithTheReadySet) {
 }
 
 TEST(Timeline, RefusesALongRunAndPointsToTheGantt) {
-  auto r = run_iosim("run --quiet --timeline " + workload("race-conditions/with-lock.toml"));
+  auto r = run_iosim("run --quiet --timeline " + workload("io-bound-work/threads-100.toml"));
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.err.find("use --gantt"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("Timeline"), std::string::npos);
