@@ -34,6 +34,11 @@ GtkwNames trace_names(Platform& platform) {
                          {Disk::kHeadSwitch, "head switch"}});
   n.nic_states = named(
       {{Nic::kIdle, "idle"}, {Nic::kWaiting, "waiting"}, {Nic::kDma, "dma"}, {Nic::kPio, "pio"}});
+  n.thread_states = {"-"};  // a thread slot's signal is the state + 1, 0 for no thread yet
+  for (auto s :
+       {ThreadState::kNew, ThreadState::kReady, ThreadState::kRunning, ThreadState::kBlocked,
+        ThreadState::kSleeping, ThreadState::kWaiting, ThreadState::kDone})
+    n.thread_states.push_back(state_name(s));
   n.threads = {"-"};  // the core's thread signal is id + 1, 0 for none
   for (const auto& t : platform.kernel().threads()) {
     if (n.threads.size() <= t->id + 1) n.threads.resize(t->id + 2);

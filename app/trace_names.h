@@ -1,5 +1,5 @@
 // What each traced value is called, for people: core modes, thread ids,
-// disk and network-card states. The .gtkw translate filters use these names
+// thread states, disk and network-card states. The .gtkw translate filters use these names
 // (docs/traces.md), and so does `iosim explain`.
 #pragma once
 

@@ -22,10 +22,12 @@ struct Group {
   const char* title;
   std::vector<std::string> scopes;
 };
-const Group kGroups[] = {{"Cores", {"cores"}},   {"Interrupts", {"interrupts"}},
-                         {"Timers", {"timers"}}, {"DMA and bus", {"dma", "bus"}},
-                         {"Disk", {"disk"}},     {"Network", {"nic"}},
-                         {"Kernel", {"kernel"}}};
+const Group kGroups[] = {{"Cores", {"cores"}},         {"Interrupts", {"interrupts"}},
+                         {"Timers", {"timers"}},       {"DMA and bus", {"dma", "bus"}},
+                         {"Disk", {"disk"}},           {"Network", {"nic"}},
+                         {"Kernel", {"kernel", "gil"}}};
+// Last, and titled by GtkwNames::threads_group (it says which threads it shows).
+const char* const kThreadsScope = "threads";
 
 struct Filter {
   const char* suffix;   // the file is "<base>.<suffix>.txt"
@@ -37,6 +39,7 @@ const Filter kFilters[] = {
     {"threads", "cores.coreC_thread", &GtkwNames::threads},
     {"disk_state", "disk.firmware_state", &GtkwNames::disk_states},
     {"nic_state", "nic.state", &GtkwNames::nic_states},
+    {"thread_state", "threads.tN_state", &GtkwNames::thread_states},
 };
 
 // Index into kFilters of the filter that names `p`'s values, or -1.
@@ -46,6 +49,8 @@ int filter_of(const Probe& p) {
   if (p.scope() == "cores" && ends_with("_thread")) return 1;
   if (p.scope() == "disk" && p.name() == "firmware_state") return 2;
   if (p.scope() == "nic" && p.name() == "state") return 3;
+  if (p.scope() == "gil" && ends_with("_holder")) return 1;
+  if (p.scope() == kThreadsScope && ends_with("_state")) return 4;
   return -1;
 }
 
@@ -56,12 +61,21 @@ std::string one_line(std::string s) {
   return s.empty() ? "-" : s;
 }
 
-// The "*ZOOM MARKER A..Z" line's zoom that shows [0, end] in about kWaveWidth
-// pixels, as GTKWave's Zoom Full computes it: -log2((end + 1) / width * 200),
-// at most 0. At [size] 1400 900 the waves pane is about 850 pixels wide.
-double whole_run_zoom(Ns end) {
+// A label goes inside "+{...}": one line, and no closing brace.
+std::string label_text(const std::string& s) {
+  std::string out = one_line(s);
+  for (char& c : out)
+    if (c == '}') c = ')';
+  return out;
+}
+
+// The "*ZOOM MARKER A..Z" line's zoom that shows `length` ns in about
+// kWaveWidth pixels, as GTKWave's Zoom Full computes it:
+// -log2((length + 1) / width * 200), at most 0. At [size] 1400 900 the waves
+// pane is about 850 pixels wide.
+double whole_run_zoom(Ns length) {
   constexpr double kWaveWidth = 800;
-  double zoom = -std::log2(static_cast<double>(end + 1) / kWaveWidth * 200.0);
+  double zoom = -std::log2(static_cast<double>(length + 1) / kWaveWidth * 200.0);
   return zoom < 0 ? zoom : 0.0;
 }
 
@@ -92,8 +106,8 @@ std::string gtkw_path_for(const std::string& vcd_path) {
   return path.replace_extension(".gtkw").string();
 }
 
-void write_gtkw(const std::string& gtkw_path, const std::string& vcd_path,
-                const std::vector<Probe*>& probes, const GtkwNames& names, Ns end) {
+void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
+                const std::vector<Probe*>& probes, const GtkwNames& names, Ns start, Ns end) {
   auto absolute = [](const fs::path& p) { return fs::absolute(p).lexically_normal().string(); };
   const fs::path base = fs::path(gtkw_path).replace_extension();
 
@@ -114,10 +128,10 @@ void write_gtkw(const std::string& gtkw_path, const std::string& vcd_path,
     no_markers += " -1";
   std::string out = fmt::format(
       "[*] written by iosim: gtkwave {} {}\n"
-      "[dumpfile] \"{}\"\n[savefile] \"{}\"\n[timestart] 0\n[size] 1400 900\n[pos] -1 -1\n"
+      "[dumpfile] \"{}\"\n[savefile] \"{}\"\n[timestart] {}\n[size] 1400 900\n[pos] -1 -1\n"
       "*{:.6f} -1{}\n[sst_expanded] 1\n[signals_width] 240\n",
-      fs::path(vcd_path).filename().string(), fs::path(gtkw_path).filename().string(),
-      absolute(vcd_path), absolute(gtkw_path), whole_run_zoom(end), no_markers);
+      fs::path(dump_path).filename().string(), fs::path(gtkw_path).filename().string(),
+      absolute(dump_path), absolute(gtkw_path), start, whole_run_zoom(end - start), no_markers);
   std::uint64_t flags = 0;
   auto set_flags = [&](std::uint64_t f) {
     if (f != flags) out += fmt::format("@{:x}\n", flags = f);
@@ -136,6 +150,8 @@ void write_gtkw(const std::string& gtkw_path, const std::string& vcd_path,
       set_flags(kRightJustify | format | (filter >= 0 ? kFileFilter : 0));
       if (filter >= 0)
         out += fmt::format("^{} {}\n", filter + 1, filter_paths[static_cast<std::size_t>(filter)]);
+      auto label = names.labels.find(p->scope() + "." + p->name());
+      if (label != names.labels.end()) out += "+{" + label_text(label->second) + "} ";
       out += gtkw_signal_name(p->scope(), p->name(), p->width()) + "\n";
     }
     set_flags(kGroupEnd | kBlank);
@@ -147,6 +163,8 @@ void write_gtkw(const std::string& gtkw_path, const std::string& vcd_path,
     group(g.title, g.scopes);
     known.insert(known.end(), g.scopes.begin(), g.scopes.end());
   }
+  group(names.threads_group, {kThreadsScope});
+  known.push_back(kThreadsScope);
   for (const Probe* p : probes)  // scopes this file does not know yet, in probe order
     if (std::find(known.begin(), known.end(), p->scope()) == known.end()) {
       known.push_back(p->scope());

@@ -17,7 +17,16 @@ std::string us(Ns ns) {
   return fmt::format("{}.{:03}", ns / 1000, ns % 1000);
 }
 
+constexpr const char* kHead = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+constexpr const char* kTail = "\n]}\n";
+
 std::string quoted(const std::string& text) {
+  // Names hardly ever need escaping, and a counter's name is written with
+  // every change of its value: copy those whole.
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) return '"' + text + '"';
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -34,19 +43,26 @@ std::string quoted(const std::string& text) {
 
 PerfettoWriter::PerfettoWriter(std::string path)
     : path_(std::move(path)), file_(open_temp_file(path_, "the Perfetto trace")) {
-  std::fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", file_);
+  std::fputs(kHead, file_);
+  written_ = std::strlen(kHead);
 }
 
 PerfettoWriter::~PerfettoWriter() {
   if (file_) std::fclose(file_);  // an unfinished trace stays under its .tmp name
 }
 
+// Past the size limit, what would have been written is only counted.
 void PerfettoWriter::event(const std::string& json) {
-  if (full()) return;
-  std::fputs(first_ ? "" : ",\n", file_);
+  const char* separator = first_ ? "" : ",\n";
+  const std::uint64_t size = std::strlen(separator) + json.size();
+  if (full()) {
+    dropped_ += size;
+    return;
+  }
+  std::fputs(separator, file_);
   std::fputs(json.c_str(), file_);
   first_ = false;
-  written_ += json.size() + 2;
+  written_ += size;
   if (written_ >= limit_) full_at_ = latest_;
 }
 
@@ -71,6 +87,10 @@ int PerfettoWriter::track(const std::string& process, const std::string& thread)
 }
 
 void PerfettoWriter::slice(int track, const std::string& name, Ns begin, Ns end) {
+  begin = std::max(begin, from_);
+  if (to_ >= 0) end = std::min(end, to_);
+  if (end <= begin) return;  // outside the window
+  flush_early_counters();
   latest_ = std::max(latest_, end);
   const Track& t = tracks_[static_cast<std::size_t>(track)];
   event(fmt::format(R"({{"ph":"X","name":{},"pid":{},"tid":{},"ts":{},"dur":{}}})", quoted(name),
@@ -78,6 +98,24 @@ void PerfettoWriter::slice(int track, const std::string& name, Ns begin, Ns end)
 }
 
 void PerfettoWriter::counter(int track, const std::string& name, Ns at, double value) {
+  if (from_ > 0 && at <= from_) {  // the value at the window's start, written there
+    early_counters_[{track, name}] = value;
+    return;
+  }
+  if (to_ >= 0 && at > to_) return;
+  flush_early_counters();
+  write_counter(track, name, at, value);
+}
+
+void PerfettoWriter::flush_early_counters() {
+  if (early_counters_.empty()) return;
+  const auto early = std::move(early_counters_);
+  early_counters_.clear();
+  for (const auto& [key, value] : early)
+    write_counter(key.first, key.second, from_, value);
+}
+
+void PerfettoWriter::write_counter(int track, const std::string& name, Ns at, double value) {
   latest_ = std::max(latest_, at);
   const Track& t = tracks_[static_cast<std::size_t>(track)];
   event(fmt::format(R"({{"ph":"C","name":{},"pid":{},"ts":{},"args":{{"value":{}}}}})",
@@ -133,7 +171,9 @@ void PerfettoWriter::finish(Ns end) {
   if (finished_) return;
   for (Signal& s : signals_)
     if (!s.value_names.empty()) close_slice(s, end);
-  std::fputs("\n]}\n", file_);
+  flush_early_counters();
+  std::fputs(kTail, file_);
+  written_ += std::strlen(kTail);
   std::FILE* file = file_;
   file_ = nullptr;
   rename_into_place(file, path_);

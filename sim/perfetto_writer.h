@@ -7,6 +7,9 @@
 // It is also a ProbeSink: a probe whose values have names (a core's mode,
 // a disk's firmware state) becomes a track of slices, one per stretch of a
 // non-zero value; any other probe becomes a counter.
+//
+// A time window (set_window) keeps only [from, to]: slices are cut to it,
+// a counter's value at `from` is written at `from`, and later ones up to `to`.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +52,16 @@ class PerfettoWriter : public ProbeSink {
   void set_size_limit(std::uint64_t bytes) { limit_ = bytes; }
   bool full() const { return full_at_ >= 0; }
   Ns full_at() const { return full_at_; }
+  // After finish(): the size the file would have had with no limit, the
+  // events dropped counted as they would have been written.
+  std::uint64_t unlimited_size() const { return written_ + dropped_; }
+  // Keeps only [from, to]; `to` < 0: to the end. Before any event.
+  void set_window(Ns from, Ns to) {
+    from_ = from;
+    to_ = to;
+  }
+  // Whether [begin, end] lies inside the window.
+  bool in_window(Ns begin, Ns end) const { return begin >= from_ && (to_ < 0 || end <= to_); }
 
  private:
   struct Signal {
@@ -62,13 +75,18 @@ class PerfettoWriter : public ProbeSink {
     int pid, tid;
   };
   void event(const std::string& json);
+  void write_counter(int track, const std::string& name, Ns at, double value);
+  void flush_early_counters();
   void close_slice(Signal& s, Ns at);
 
   std::string path_;
   std::FILE* file_ = nullptr;
   bool first_ = true, finished_ = false;
-  std::uint64_t written_ = 0, limit_ = UINT64_MAX;
+  std::uint64_t written_ = 0, limit_ = UINT64_MAX, dropped_ = 0;
   Ns full_at_ = -1;
+  Ns from_ = 0, to_ = -1;
+  // Counters' latest values before the window: (track, name) -> value.
+  std::map<std::pair<int, std::string>, double> early_counters_;
   Ns latest_ = 0;                    // the latest time an event mentioned, for full_at_
   std::map<std::string, int> pids_;  // process name -> pid
   std::vector<Track> tracks_;

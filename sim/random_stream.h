@@ -13,6 +13,12 @@ class RandomStream {
   RandomStream(std::uint64_t seed, std::string_view name) : state_(seed ^ fnv1a(name)) {
     next();  // mix once so nearby seeds start far apart
   }
+  // The same as RandomStream(seed, prefix + name), without building the
+  // string (one per thread, and a scenario may hold a million threads).
+  RandomStream(std::uint64_t seed, std::string_view prefix, std::string_view name)
+      : state_(seed ^ fnv1a(name, fnv1a(prefix))) {
+    next();
+  }
 
   // splitmix64: tiny, fast and good enough for workload generation.
   std::uint64_t next() {
@@ -22,8 +28,8 @@ class RandomStream {
     return z ^ (z >> 31);
   }
 
-  static std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
+  // `h` continues a hash: fnv1a(b, fnv1a(a)) == fnv1a(a + b).
+  static std::uint64_t fnv1a(std::string_view text, std::uint64_t h = 0xcbf29ce484222325ULL) {
     for (unsigned char c : text)
       h = (h ^ c) * 0x100000001b3ULL;
     return h;

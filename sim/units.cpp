@@ -18,6 +18,31 @@ struct Unit {
   std::uint64_t multiplier;  // how many base units (ns, B, Hz, rpm) one of these is
 };
 
+// A spelling from elsewhere (other tools, everyday writing) and what to
+// write instead: "h" -> seconds, "Mbps" -> "Mbit/s".
+struct Alias {
+  std::string_view spelling;
+  std::string_view advice;  // appended to "unknown ... unit 'X' (expected ...)"
+};
+
+constexpr std::array kDurationAliases{
+    Alias{"h", "; write hours in seconds, like \"3600s\""},
+    Alias{"hr", "; write hours in seconds, like \"3600s\""},
+    Alias{"hours", "; write hours in seconds, like \"3600s\""},
+    Alias{"min", "; write minutes in seconds, like \"60s\""},
+    Alias{"minutes", "; write minutes in seconds, like \"60s\""},
+    Alias{"sec", "; did you mean 's'?"},
+    Alias{"msec", "; did you mean 'ms'?"},
+    Alias{"usec", "; did you mean 'us'?"},
+    Alias{"nsec", "; did you mean 'ns'?"},
+};
+
+constexpr std::array kBandwidthAliases{
+    Alias{"bps", "; did you mean 'bit/s'?"},   Alias{"kbps", "; did you mean 'kbit/s'?"},
+    Alias{"Kbps", "; did you mean 'kbit/s'?"}, Alias{"Mbps", "; did you mean 'Mbit/s'?"},
+    Alias{"Gbps", "; did you mean 'Gbit/s'?"},
+};
+
 // Everything that differs between the kinds of quantity: their units and the
 // words used in messages, so one parser can serve all four.
 struct Kind {
@@ -27,7 +52,8 @@ struct Kind {
   std::string_view base;      // "nanoseconds": what the result must be a whole number of
   std::string_view expected;  // "ns, us, ms or s": the units listed in messages
   std::span<const Unit> units;
-  std::uint64_t max;  // largest representable result
+  std::uint64_t max;                    // largest representable result
+  std::span<const Alias> aliases = {};  // other spellings, with advice
 };
 
 constexpr std::array kDurationUnits{
@@ -87,6 +113,7 @@ constexpr Kind kDuration{
     .expected = "ns, us, ms or s",
     .units = kDurationUnits,
     .max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
+    .aliases = kDurationAliases,
 };
 constexpr Kind kSize{
     .noun = "size",
@@ -123,6 +150,7 @@ constexpr Kind kBandwidth{
     .expected = "bit/s, kbit/s, Mbit/s, Gbit/s, B/s, kB/s, MB/s, GB/s, KiB/s, MiB/s or GiB/s",
     .units = kBandwidthUnits,
     .max = kUint64Max,
+    .aliases = kBandwidthAliases,
 };
 
 bool is_digit(char c) {
@@ -197,10 +225,11 @@ std::string unknown_unit_message(const Kind& kind, std::string_view name) {
       fmt::format("unknown {} unit '{}' (expected {})", kind.noun, name, kind.expected);
   // The usual mistake is the case ("kib", "Ms"): name the unit that was meant.
   for (const Unit& unit : kind.units) {
-    if (equal_ignoring_case(unit.name, name)) {
-      message += fmt::format("; did you mean '{}'?", unit.name);
-      break;
-    }
+    if (equal_ignoring_case(unit.name, name))
+      return message + fmt::format("; did you mean '{}'?", unit.name);
+  }
+  for (const Alias& alias : kind.aliases) {
+    if (alias.spelling == name) return message + std::string(alias.advice);
   }
   return message;
 }
@@ -209,6 +238,13 @@ std::string unknown_unit_message(const Kind& kind, std::string_view name) {
 // failure path is one line.
 std::optional<std::uint64_t> fail(Error* error, std::string message, std::size_t column) {
   if (error) *error = Error{std::move(message), column};
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> too_large(Error* error, const Kind& kind, std::string_view text,
+                                       std::size_t column) {
+  fail(error, fmt::format("{} {} is too large", kind.noun, text), column);
+  if (error) error->too_large = true;
   return std::nullopt;
 }
 
@@ -277,9 +313,9 @@ std::optional<std::uint64_t> parse_quantity(std::string_view text, const Kind& k
                               kind.noun, s, kMaxFractionDigits),
                   begin);
     case ScaleResult::TooLarge:
-      return fail(error, fmt::format("{} {} is too large", kind.noun, s), begin);
+      return too_large(error, kind, s, begin);
   }
-  if (value > kind.max) return fail(error, fmt::format("{} {} is too large", kind.noun, s), begin);
+  if (value > kind.max) return too_large(error, kind, s, begin);
   return value;
 }
 

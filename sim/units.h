@@ -21,8 +21,9 @@
 namespace iosim::units {
 
 struct Error {
-  std::string message;  // e.g. "unknown duration unit 'mss' (expected ns, us, ms or s)"
-  std::size_t column;   // 0-based offset into the parsed text where the problem starts
+  std::string message;     // e.g. "unknown duration unit 'mss' (expected ns, us, ms or s)"
+  std::size_t column;      // 0-based offset into the parsed text where the problem starts
+  bool too_large = false;  // the value is well formed but does not fit in 64 bits
 };
 
 // Each returns the value, or sets *error (when given) and returns nullopt.

@@ -45,7 +45,11 @@ int VcdWriter::add_signal(const std::string& scope, const std::string& name, int
 }
 
 void VcdWriter::begin() {
-  buffer_ += "$version iosim $end\n$timescale 1ns $end\n$scope module iosim $end\n";
+  // A fixed $date: vcd2fst stamps the wall-clock date into an FST made from a
+  // VCD without one, and runs must give the same bytes.
+  buffer_ +=
+      "$date\n\tnone: times are simulated\n$end\n$version iosim $end\n$timescale 1ns $end\n"
+      "$scope module iosim $end\n";
   // Group by scope, in the order scopes were first declared.
   std::vector<std::string> scopes;
   for (const Signal& s : signals_)
@@ -57,25 +61,34 @@ void VcdWriter::begin() {
         buffer_ += fmt::format("$var wire {} {} {} $end\n", s.width, s.code, s.name);
     buffer_ += "$upscope $end\n";
   }
-  buffer_ += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
-  for (Signal& s : signals_) {
-    write_value(s, s.value);
-    s.written = s.value;
-    s.dirty = false;
-  }
-  buffer_ += "$end\n";
-  dirty_.clear();
+  buffer_ += "$upscope $end\n$enddefinitions $end\n";
   begun_ = true;
 }
 
+// Every signal's value at the window's start (changes up to and including
+// that nanosecond), as the file's first time step.
+void VcdWriter::dump_values() {
+  out(fmt::format("#{}\n$dumpvars\n", from_));
+  for (Signal& s : signals_) {
+    out(value_line(s, s.value));
+    s.written = s.value;
+    s.dirty = false;
+  }
+  out("$end\n");
+  dirty_.clear();
+  time_ = from_;
+  dumped_ = true;
+}
+
 void VcdWriter::change(int id, std::uint64_t value, Ns at) {
-  if (!full() && written_ + buffer_.size() >= limit_) full_at_ = at;
-  if (full()) return;
   Signal& s = signals_[static_cast<std::size_t>(id)];
-  if (!begun_) {  // initial value, written by begin()
+  if (!begun_ || (!dumped_ && at <= from_)) {  // an initial value, written by dump_values()
     s.value = value;
     return;
   }
+  if (to_ >= 0 && at > to_) return;  // after the window
+  if (!full() && written_ + buffer_.size() >= limit_) full_at_ = at;
+  if (!dumped_) dump_values();
   if (at > time_) {
     flush_time_step();
     time_ = at;
@@ -97,22 +110,28 @@ void VcdWriter::flush_time_step() {
     s.dirty = false;
     if (s.value == s.written) continue;
     if (!stamped) {
-      buffer_ += fmt::format("#{}\n", time_);
+      out(fmt::format("#{}\n", time_));
       stamped = true;
     }
-    write_value(s, s.value);
+    out(value_line(s, s.value));
     s.written = s.value;
   }
   dirty_.clear();
   if (buffer_.size() >= kFlushBytes) flush_buffer();
 }
 
-void VcdWriter::write_value(const Signal& s, std::uint64_t value) {
-  if (s.width == 1) {
-    buffer_ += fmt::format("{}{}\n", value ? '1' : '0', s.code);
+// Past the size limit, what would have been written is only counted.
+void VcdWriter::out(const std::string& text) {
+  if (full()) {
+    dropped_ += text.size();
   } else {
-    buffer_ += fmt::format("b{:b} {}\n", value, s.code);
+    buffer_ += text;
   }
+}
+
+std::string VcdWriter::value_line(const Signal& s, std::uint64_t value) {
+  if (s.width == 1) return fmt::format("{}{}\n", value ? '1' : '0', s.code);
+  return fmt::format("b{:b} {}\n", value, s.code);
 }
 
 void VcdWriter::flush_buffer() {
@@ -126,13 +145,18 @@ void VcdWriter::flush_buffer() {
 void VcdWriter::finish(Ns end, const std::string& note) {
   if (finished_) return;
   if (!begun_) begin();
+  if (!dumped_) dump_values();
   flush_time_step();
+  const Ns last = to_ >= 0 ? std::min(end, to_) : end;
+  std::string tail = note.empty() ? "" : fmt::format("$comment {} $end\n", note);
+  if (last > time_) tail += fmt::format("#{}\n", last);
+  whole_ = written_ + dropped_ + buffer_.size() + tail.size();
   if (full())
-    buffer_ +=
-        fmt::format("$comment truncated: the size limit ({} bytes) was reached at {} ns $end\n",
-                    limit_, full_at_);
-  if (!note.empty()) buffer_ += fmt::format("$comment {} $end\n", note);
-  if (end > time_) buffer_ += fmt::format("#{}\n", end);
+    buffer_ += fmt::format(
+        "$comment truncated: the size limit ({} bytes) was reached at {} ns; without it the file "
+        "would have been {} bytes $end\n",
+        limit_, full_at_, whole_);
+  buffer_ += tail;
   flush_buffer();
   std::FILE* file = file_;
   file_ = nullptr;

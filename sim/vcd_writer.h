@@ -6,6 +6,9 @@
 //
 // Output goes to "<path>.tmp" and is renamed to <path> by finish(), so an
 // interrupted run never leaves a file that looks complete.
+//
+// A time window (set_window) keeps only [from, to]: the file starts at
+// `from` with every signal's value there ($dumpvars) and ends at `to`.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +30,8 @@ class VcdWriter : public ProbeSink {
 
   // Declares a signal; `scope` groups signals ("cores", "disk"). Only before begin().
   int add_signal(const std::string& scope, const std::string& name, int width) override;
-  // Writes the header and the initial values (all zero unless set before).
+  // Writes the header. The initial values (all zero unless set before) follow
+  // once the window's start is past.
   void begin();
   // Records that signal `id` holds `value` from time `at` on. Times never go back.
   void change(int id, std::uint64_t value, Ns at) override;
@@ -40,6 +44,14 @@ class VcdWriter : public ProbeSink {
   void set_size_limit(std::uint64_t bytes) { limit_ = bytes; }
   bool full() const { return full_at_ >= 0; }
   Ns full_at() const { return full_at_; }
+  // After finish(): the size the file would have had with no limit, the
+  // changes dropped counted as they would have been written.
+  std::uint64_t unlimited_size() const { return whole_; }
+  // Keeps only changes in [from, to]; before begin(). `to` < 0: to the end.
+  void set_window(Ns from, Ns to) {
+    from_ = from;
+    to_ = to;
+  }
 
  private:
   struct Signal {
@@ -50,7 +62,9 @@ class VcdWriter : public ProbeSink {
     bool dirty = false;
   };
   void flush_time_step();
-  void write_value(const Signal& s, std::uint64_t value);
+  void dump_values();
+  void out(const std::string& text);
+  static std::string value_line(const Signal& s, std::uint64_t value);
   void flush_buffer();
 
   std::string path_;
@@ -60,9 +74,11 @@ class VcdWriter : public ProbeSink {
   std::string buffer_;
   Ns time_ = 0;
   bool begun_ = false;
+  bool dumped_ = false;  // the initial values are written
   bool finished_ = false;
-  std::uint64_t written_ = 0, limit_ = UINT64_MAX;
+  std::uint64_t written_ = 0, limit_ = UINT64_MAX, dropped_ = 0, whole_ = 0;
   Ns full_at_ = -1;
+  Ns from_ = 0, to_ = -1;
 };
 
 }  // namespace iosim

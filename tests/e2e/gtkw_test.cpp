@@ -55,6 +55,7 @@ struct Trace {
   std::uint64_t flags = 0;
   std::string filter;  // path of its translate filter file, "" for none
   std::string group;
+  std::string label;  // what GTKWave shows instead of the name ("+{label} name"), or ""
 };
 
 struct SaveFile {
@@ -90,7 +91,13 @@ SaveFile parse_gtkw(const std::string& text) {
       }
     } else if (line[0] != '[' && line[0] != '*') {
       if (open_group.empty()) s.problems.push_back(line + " is outside every group");
-      s.traces.push_back({line, flags, (flags & kFileFilter) ? filter : "", open_group});
+      std::string label;
+      if (line.rfind("+{", 0) == 0) {  // an alias: "+{label} name"
+        const auto close = line.find("} ");
+        label = line.substr(2, close - 2);
+        line = line.substr(close + 2);
+      }
+      s.traces.push_back({line, flags, (flags & kFileFilter) ? filter : "", open_group, label});
     }
   }
   if (!open_group.empty()) s.problems.push_back("group " + open_group + " is never closed");
@@ -180,11 +187,12 @@ TEST_F(GtkwTest, GroupsComeInAFixedOrderAndHoldTheirScopes) {
   run("run.vcd");
   SaveFile s = parse_gtkw(read_file((dir_ / "run.gtkw").string()));
   EXPECT_EQ(s.groups, (std::vector<std::string>{"Cores", "Interrupts", "Timers", "DMA and bus",
-                                                "Disk", "Network", "Kernel"}));
+                                                "Disk", "Network", "Kernel", "Threads"}));
   const std::map<std::string, std::string> group_of = {
       {"cores", "Cores"},     {"interrupts", "Interrupts"}, {"timers", "Timers"},
       {"dma", "DMA and bus"}, {"bus", "DMA and bus"},       {"disk", "Disk"},
-      {"nic", "Network"},     {"kernel", "Kernel"}};
+      {"nic", "Network"},     {"kernel", "Kernel"},         {"gil", "Kernel"},
+      {"threads", "Threads"}};
   for (const Trace& t : s.traces) {
     std::string scope = t.name.substr(6, t.name.find('.', 6) - 6);  // after "iosim."
     ASSERT_TRUE(group_of.count(scope)) << t.name;
@@ -211,6 +219,16 @@ TEST_F(GtkwTest, FilterFilesNameCoreStatesThreadsAndDeviceStates) {
        "run.disk_state.txt",
        {{"0", "idle"}, {"2", "seek"}, {"3", "rotate"}, {"5", "dma"}, {"7", "head switch"}}},
       {"iosim.nic.state[1:0]", "run.nic_state.txt", {{"0", "idle"}, {"1", "waiting"}}},
+      {"iosim.threads.t0_state[2:0]",
+       "run.thread_state.txt",
+       {{"0", "-"},
+        {"1", "not started"},
+        {"2", "ready"},
+        {"3", "running"},
+        {"4", "blocked"},
+        {"5", "sleeping"},
+        {"6", "waiting"},
+        {"7", "finished"}}},
   };
   for (const Expected& e : expected) {
     const Trace* t = find_trace(s, e.signal);
@@ -224,12 +242,24 @@ TEST_F(GtkwTest, FilterFilesNameCoreStatesThreadsAndDeviceStates) {
   int filtered = 0;
   for (const Trace& t : s.traces)
     filtered += !t.filter.empty();
-  EXPECT_EQ(filtered, 4) << "only the state and thread signals are translated";
+  EXPECT_EQ(filtered, 6) << "only the state and thread signals are translated (two thread slots)";
+}
+
+TEST_F(GtkwTest, EachThreadSlotIsLabelledWithItsThreadsName) {
+  run("run.vcd");
+  SaveFile s = parse_gtkw(read_file((dir_ / "run.gtkw").string()));
+  const std::map<std::string, std::string> expected = {
+      {"iosim.threads.t0_state[2:0]", "t0 app/reader"},
+      {"iosim.threads.t1_state[2:0]", "t1 app/cruncher"}};
+  std::map<std::string, std::string> labels;
+  for (const Trace& t : s.traces)
+    if (!t.label.empty()) labels[t.name] = t.label;
+  EXPECT_EQ(labels, expected) << "the DMA lesson has two threads, so two slots, both labelled";
 }
 
 TEST_F(GtkwTest, TwoRunsToTheSamePathWriteTheSameBytesAndNoTempFiles) {
-  const char* files[] = {"run.gtkw", "run.core_state.txt", "run.threads.txt", "run.disk_state.txt",
-                         "run.nic_state.txt"};
+  const char* files[] = {"run.gtkw",           "run.core_state.txt", "run.threads.txt",
+                         "run.disk_state.txt", "run.nic_state.txt",  "run.thread_state.txt"};
   run("run.vcd");
   std::vector<std::string> first;
   for (const char* f : files)
