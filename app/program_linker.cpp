@@ -264,8 +264,16 @@ void Linker::unknown_name(const Op& op, std::string_view what, std::string_view 
   std::string message = fmt::format("unknown {} '{}'{}", what, op.name, in);
   if (const auto suggestion = closest_match(op.name, candidates)) {
     message += fmt::format(": did you mean '{}'?", *suggestion);
-  } else {
+  } else if (candidates.empty()) {
     message += fmt::format(" (declare it: {})", declare);
+  } else {
+    // Few enough to read in one line; a long list would hide the advice.
+    constexpr std::size_t kShown = 8;
+    std::string names;
+    for (std::size_t i = 0; i < candidates.size() && i < kShown; ++i)
+      names += fmt::format("{}'{}'", i == 0 ? "" : ", ", candidates[i]);
+    if (candidates.size() > kShown) names += ", ...";
+    message += fmt::format(" (declared: {}; or declare it: {})", names, declare);
   }
   error(op, message);
 }

@@ -178,6 +178,13 @@ bool is_name(std::string_view text) {
 // What a `fetch` sends when the program does not say: about an HTTP GET.
 constexpr std::uint64_t kDefaultRequestBytes = 256;
 
+// Caps that turn a typo ("repeat 1000000000000") into an error instead of a
+// run that never ends or fails allocating. A repeat costs only a counter, so
+// its cap is high; `map` and `gather` create every item or task at once, so
+// theirs is a thread's `count` cap (docs/scenario-format.md).
+constexpr std::uint64_t kMaxRepeat = 1'000'000'000;
+constexpr std::uint64_t kMaxItems = 100'000;
+
 enum class NumberResult { Ok, NotANumber, TooLarge };
 
 // A decimal integer, optionally with '_' between digits: "1_000_000".
@@ -222,6 +229,18 @@ bool looks_numeric(std::string_view text) {
                            text.front() == '.');
 }
 
+// "read sdb 4KiB": the machine has one disk and one network card, so the
+// statements that use them name no device.
+std::string device_hint(std::string_view keyword, std::string_view word) {
+  if (!is_name(word)) return {};
+  if (keyword == "read" || keyword == "write") {
+    return fmt::format(" (the machine has one disk: '{} SIZE' names no device)", keyword);
+  }
+  if (keyword == "fetch")
+    return " (the machine has one network card: 'fetch SIZE' names no device)";
+  return {};
+}
+
 // How a quantity argument is described in messages.
 struct QuantityKind {
   std::string_view noun;     // "duration"
@@ -235,7 +254,8 @@ constexpr QuantityKind kSizeKind{"size", "64KiB"};
 
 class Parser {
  public:
-  explicit Parser(std::string_view text) : tokens_(tokenize(text)) {}
+  explicit Parser(std::string_view text)
+      : tokens_(tokenize(text)), commented_(text.find('#') != std::string_view::npos) {}
   ParsedProgram run();
 
  private:
@@ -306,6 +326,7 @@ class Parser {
   std::optional<std::string> name(std::string_view example);
 
   std::vector<Token> tokens_;
+  bool commented_;  // the text has a comment (all it has, when it has no statement)
   std::size_t pos_ = 0;
   std::vector<Block> blocks_;
   int statements_ = 0;
@@ -324,7 +345,21 @@ void Parser::error(const Token& at, std::string message) {
 }
 
 // For "something is missing": point just past the last token that was there.
+// When what is missing follows a ';' ("compute; 5ms"), the ';' is the
+// mistake: say so, and drop the words it cut off rather than report them as
+// a statement of their own.
 void Parser::error_after(const Token& token, std::string message) {
+  const Token& end = peek();
+  const Token& cut = tokens_[std::min(pos_ + 1, tokens_.size() - 1)];
+  if (end.kind == TokenKind::End && end.text == ";" && cut.kind == TokenKind::Word &&
+      !is_statement_keyword(cut.text)) {
+    error(end, fmt::format("unexpected ';' after '{}': ';' ends a statement, which cuts '{}' off "
+                           "from it; remove the ';'",
+                           statement_text(first_), cut.text));
+    next();
+    skip_statement(tokens_[first_]);
+    return;
+  }
   const int width = token.kind == TokenKind::End ? 0 : static_cast<int>(token.text.size());
   result_.errors.push_back({token.line, token.column + width, std::move(message)});
 }
@@ -567,14 +602,15 @@ bool Parser::parse_repeat(const Token& keyword) {
   std::uint64_t count = 0;
   switch (parse_number(count_token.text, &count)) {
     case NumberResult::Ok:
-      break;
+      if (count <= kMaxRepeat) break;
+      [[fallthrough]];
+    case NumberResult::TooLarge:
+      error(count_token, fmt::format("repeat count '{}' is too large: at most {}", count_token.text,
+                                     kMaxRepeat));
+      return false;
     case NumberResult::NotANumber:
       error(count_token, fmt::format("repeat count must be a positive whole number, got '{}'",
                                      count_token.text));
-      return false;
-    case NumberResult::TooLarge:
-      error(count_token, fmt::format("repeat count '{}' is too large (at most {})",
-                                     count_token.text, std::numeric_limits<std::uint64_t>::max()));
       return false;
   }
   if (count == 0) {
@@ -844,8 +880,10 @@ void Parser::finish() {
     }
   }
   if (statements_ == 0 && result_.errors.empty()) {
-    result_.errors.push_back(
-        {1, 1, "empty program: expected at least one statement such as 'compute 5ms'"});
+    result_.errors.push_back({1, 1,
+                              fmt::format("empty program{}: expected at least one statement such "
+                                          "as 'compute 5ms'",
+                                          commented_ ? " (it has only comments)" : "")});
   }
   std::stable_sort(result_.errors.begin(), result_.errors.end(),
                    [](const ProgramError& a, const ProgramError& b) {
@@ -888,8 +926,8 @@ std::optional<T> Parser::quantity(const Token& keyword, QuantityKind kind,
   } else if (looks_numeric(arg.text)) {
     error(arg, fmt::format("'{}' is not a {}: {}", arg.text, kind.noun, unit_error.message));
   } else {
-    error(arg, fmt::format("expected a {} like '{}' after '{}', got '{}'", kind.noun, kind.example,
-                           after, arg.text));
+    error(arg, fmt::format("expected a {} like '{}' after '{}', got '{}'{}", kind.noun,
+                           kind.example, after, arg.text, device_hint(keyword.text, arg.text)));
   }
   return std::nullopt;
 }
@@ -912,11 +950,19 @@ std::optional<std::uint64_t> Parser::number(const Token& token, std::string_view
   return std::nullopt;
 }
 
-// A count of things to run (work items, tasks): a whole number >= 1.
+// A count of things to run (work items, tasks): a whole number from 1 to kMaxItems.
 std::optional<std::uint64_t> Parser::positive_count(const Token& keyword, const Token& token,
                                                     std::string_view what) {
-  const auto value = number(token, what);
-  if (value && *value == 0) {
+  std::uint64_t value = 0;
+  const NumberResult result = parse_number(token.text, &value);
+  if (result == NumberResult::NotANumber) return number(token, what);  // reports it
+  if (result == NumberResult::TooLarge || value > kMaxItems) {
+    const std::string_view items = what.substr(0, what.rfind(" count"));  // "task"
+    error(token, fmt::format("{} '{}' is too large: '{}' starts at most {} {}s at once", what,
+                             token.text, keyword.text, kMaxItems, items));
+    return std::nullopt;
+  }
+  if (value == 0) {
     error(token, fmt::format("{} needs a {} > 0, got '{}'", keyword.text, what, token.text));
     return std::nullopt;
   }

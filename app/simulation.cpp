@@ -62,7 +62,9 @@ RunEnd simulate(Platform& platform, const std::function<void()>& on_step) {
     if (sc_core::sc_delta_count() >= limits.events) return RunEnd::kEventLimit;
     if (wall() >= limits.wall_time) return RunEnd::kWallTimeLimit;
     // Before the first sc_start nothing is scheduled yet, so only look after it.
-    if (sc_core::sc_start_of_simulation_invoked() && !sc_core::sc_pending_activity())
+    // A periodic tick is always pending: the kernel knows when it is all that is.
+    if (sc_core::sc_start_of_simulation_invoked() &&
+        (!sc_core::sc_pending_activity() || kernel.stalled()))
       return RunEnd::kStalled;
     sc_core::sc_start(to_sc(std::min(kSlice, limit - now_ns())));
     if (on_step) on_step();

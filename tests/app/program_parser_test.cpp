@@ -249,6 +249,26 @@ TEST(ParseProgramErrors, ReportsAMissingSize) {
   EXPECT_EQ(e.message, "expected a size like '64KiB' after 'read'");
 }
 
+// "compute; 5ms": one mistake, the ';', reported once and where it is.
+TEST(ParseProgramErrors, BlamesAStraySemicolonThatCutsAnArgumentOff) {
+  const ProgramError e = only_error("compute; 5ms");
+  EXPECT_EQ(e.column, 8);
+  EXPECT_EQ(e.message,
+            "unexpected ';' after 'compute': ';' ends a statement, which cuts '5ms' off from it; "
+            "remove the ';'");
+  EXPECT_EQ(only_error("lock; m").message,
+            "unexpected ';' after 'lock': ';' ends a statement, which cuts 'm' off from it; remove "
+            "the ';'");
+  EXPECT_EQ(only_error("read; yield").message, "expected a size like '64KiB' after 'read'")
+      << "a statement after the ';' is one of its own";
+}
+
+TEST(ParseProgramErrors, SaysTheDiskIsNotNamed) {
+  EXPECT_EQ(only_error("read sdb 4KiB").message,
+            "expected a size like '64KiB' after 'read', got 'sdb' (the machine has one disk: "
+            "'read SIZE' names no device)");
+}
+
 TEST(ParseProgramErrors, IncludesTheUnitParsersMessageForASize) {
   EXPECT_CONTAINS(only_error("read 4kib").message, "'4kib' is not a size: unknown size unit 'kib'");
 }
@@ -312,6 +332,18 @@ TEST(ParseProgramErrors, RejectsARepeatCountThatIsNotAPositiveWholeNumber) {
             "repeat count must be a positive whole number, got '-3'");
   EXPECT_EQ(only_error("repeat many { yield }").message,
             "repeat count must be a positive whole number, got 'many'");
+}
+
+// A repeat costs only a counter, but 10^12 of them is a typo, not a plan.
+TEST(ParseProgramErrors, CapsTheRepeatCountAtOneBillion) {
+  const ParsedProgram most = parse_program("repeat 1_000_000_000 { yield }");
+  ASSERT_TRUE(most.errors.empty()) << most.errors[0].message;
+  EXPECT_EQ(most.program.ops[0].count, 1'000'000'000u);
+  const ProgramError e = only_error("repeat 1000000000000 { yield }");
+  EXPECT_EQ(e.column, 8);
+  EXPECT_EQ(e.message, "repeat count '1000000000000' is too large: at most 1000000000");
+  EXPECT_EQ(only_error("repeat 99999999999999999999999 { yield }").message,
+            "repeat count '99999999999999999999999' is too large: at most 1000000000");
 }
 
 TEST(ParseProgramErrors, RejectsRepeatZero) {
@@ -384,12 +416,22 @@ TEST(ParseProgramErrors, CountsABadStatementAsBlockContent) {
 // --- empty programs and error collection -------------------------------------------------
 
 TEST(ParseProgramErrors, RejectsAnEmptyProgram) {
-  for (std::string_view text : {"", "   \n\n", "# just a comment\n", " ; ;"}) {
+  for (std::string_view text : {"", "   \n\n", " ; ;"}) {
     const ProgramError e = only_error(text);
     EXPECT_EQ(e.line, 1);
     EXPECT_EQ(e.column, 1);
     EXPECT_EQ(e.message, "empty program: expected at least one statement such as 'compute 5ms'");
   }
+}
+
+// A program of comments was probably meant to have statements: say why it is empty.
+TEST(ParseProgramErrors, SaysAProgramOfCommentsHasOnlyComments) {
+  const ProgramError e = only_error("# TODO\n  # later\n");
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.column, 1);
+  EXPECT_EQ(e.message,
+            "empty program (it has only comments): expected at least one statement such as "
+            "'compute 5ms'");
 }
 
 TEST(ParseProgramErrors, CollectsEveryErrorInOrder) {
@@ -742,6 +784,19 @@ TEST(ParseProgramPools, MapNeedsAPositiveWholeCount) {
   EXPECT_EQ(zero.message, "map needs a work item count > 0, got '0'");
   EXPECT_EQ(only_error("map pool many").message,
             "'many' is not a work item count: expected a whole number like 100");
+}
+
+// Every item of a map (every task of a gather) is created at once.
+TEST(ParseProgramPools, MapAndGatherStartAtMostOneHundredThousand) {
+  EXPECT_EQ(only_op("map pool 100_000").count, 100'000u);
+  const ProgramError map = only_error("map pool 100001");
+  EXPECT_EQ(map.column, 10);
+  EXPECT_EQ(
+      map.message,
+      "work item count '100001' is too large: 'map' starts at most 100000 work items at once");
+  EXPECT_EQ(only_error("gather download 99999999999999999999999").message,
+            "task count '99999999999999999999999' is too large: 'gather' starts at most 100000 "
+            "tasks at once");
 }
 
 TEST(ParseProgramCoroutines, GatherRunsOneInstanceByDefault) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "kernel/policies/policy_registry.h"
@@ -352,7 +353,71 @@ TEST(LoadScenarioErrors, ReportsATomlSyntaxErrorAlone) {
   EXPECT_EQ(errors[0].rfind("s.toml:2:11: error: ", 0), 0u) << errors[0];
 }
 
+// Checks that the usual TOML mistakes are explained in terms of what to write.
+TEST(LoadScenarioErrors, ExplainsTheUsualTomlMistakes) {
+  EXPECT_EQ(errors_of(with_thread("[kernel]\nquantum = 5ms\n")),
+            Errors{"s.toml:2:11: error: TOML syntax error: a quantity with a unit is a string: "
+                   "write \"5ms\", in quotes"});
+  EXPECT_EQ(errors_of(with_thread("[kernel]\npolicy = rr\n")),
+            Errors{"s.toml:2:10: error: TOML syntax error: 'rr' is not a value: a string is "
+                   "written in quotes, like \"rr\""});
+  EXPECT_EQ(errors_of(with_thread("[machine]\ncores 2\n")),
+            Errors{"s.toml:2:7: error: TOML syntax error: expected '=' after 'cores': write "
+                   "cores = VALUE"});
+  EXPECT_EQ(errors_of("name = \"app\n"),
+            Errors{"s.toml:1:12: error: TOML syntax error: the string is not closed: add the "
+                   "closing \" before the end of the line (a string on several lines is written "
+                   "between \"\"\" and \"\"\")"});
+  EXPECT_EQ(errors_of("[machine]\ncores = 99999999999999999999\n"),
+            Errors{"s.toml:2:9: error: TOML syntax error: the integer 99999999999999999999 is too "
+                   "large: integers are at most 9223372036854775807"});
+  EXPECT_EQ(errors_of(with_thread("[kernel]\n[kernel]\n")),
+            Errors{"s.toml:2:1: error: TOML syntax error: [kernel] appears twice: put all its "
+                   "keys under one [kernel] header"});
+}
+
+// Checks that bytes a text file should not have are found where they are.
+TEST(LoadScenarioErrors, ReportsBytesThatAreNotText) {
+  EXPECT_EQ(errors_of(with_thread("name = \"caf\xE9\"\n")),
+            Errors{"s.toml:1:12: error: byte 0xE9 is not UTF-8 text: save the scenario as UTF-8 "
+                   "(an editor's \"encoding\" setting)"});
+  EXPECT_EQ(errors_of(with_thread(std::string_view("seed = 1\0\n", 10))),
+            Errors{"s.toml:1:9: error: the file contains a NUL byte (0x00): a scenario is a text "
+                   "file, remove it"});
+  EXPECT_TRUE(errors_of(with_thread("name = \"caf\xC3\xA9 \xE2\x9C\x93\"\n")).empty())
+      << "valid UTF-8 is accepted";
+}
+
+// Checks that a value quoted in a message cannot break it over two lines.
+TEST(LoadScenarioErrors, KeepsEachDiagnosticOnOneLine) {
+  EXPECT_EQ(errors_of(with_thread("[kernel]\n\"qu\\nantum\" = \"5ms\"\n")),
+            Errors{"s.toml:2:1: error: unknown key 'qu\\nantum' in [kernel]; did you mean "
+                   "'quantum'?"});
+  EXPECT_EQ(errors_of(with_thread("[machine]\ncores = \"\\t2\\u0001\"\n")),
+            Errors{"s.toml:2:9: error: 'cores' must be an integer, got the string \"\\t2\\x01\""});
+}
+
+TEST(LoadScenarioErrors, SaysAnEmptyScenarioIsEmpty) {
+  for (std::string_view text : {"", "# nothing yet\n\n"}) {
+    EXPECT_EQ(errors_of(text),
+              Errors{"s.toml:1:1: error: the scenario is empty: add at least one [[process]] with "
+                     "a [[process.thread]], like the example in docs/scenario-format.md"});
+  }
+}
+
 // --- unknown keys -------------------------------------------------------------------
+
+// Checks that a misspelt table is called a table, and a misspelt required
+// key is not also reported missing.
+TEST(LoadScenarioErrors, NamesAMisspeltTableAndDoesNotReportAMisspeltKeyMissing) {
+  EXPECT_EQ(errors_of(with_thread("[machine.dsk]\nrpm = \"5400rpm\"\n")),
+            Errors{"s.toml:1:10: error: unknown table [machine.dsk]; did you mean "
+                   "[machine.disk]?"});
+  EXPECT_EQ(errors_of("[[process]]\nname = \"a\"\n[[process.thread]]\nname = \"t\"\n"
+                      "programm = \"yield\"\n"),
+            Errors{"s.toml:5:1: error: unknown key 'programm' in [[process.thread]]; did you mean "
+                   "'program'?"});
+}
 
 // Checks the did-you-mean for a typo, at the key's own position.
 TEST(LoadScenarioErrors, SuggestsTheKeyAnUnknownKeyMeant) {
@@ -400,7 +465,8 @@ nmae = "x"
 
 TEST(LoadScenarioErrors, ReportsAWrongTypeAtTheValue) {
   EXPECT_EQ(errors_of(with_thread("[machine]\ncores = \"2\"\n")),
-            Errors{"s.toml:2:9: error: 'cores' must be an integer, got a string"});
+            Errors{"s.toml:2:9: error: 'cores' must be an integer, got the string \"2\": write 2 "
+                   "without quotes"});
 }
 
 // Checks that a bare number where a quantity belongs asks for the unit.
@@ -423,11 +489,55 @@ TEST(LoadScenarioErrors, ReportsATableWhereAValueBelongs) {
 // Checks that [process] (one bracket pair) is explained.
 TEST(LoadScenarioErrors, ReportsATableWhereAnArrayOfTablesBelongs) {
   EXPECT_EQ(errors_of("[process]\nname = \"app\"\n"),
-            Errors{"s.toml:1:1: error: 'process' must be an array of tables ([[process]]), got "
-                   "a table"});
+            Errors{"s.toml:1:1: error: 'process' must be an array of tables, written [[process]] "
+                   "with double brackets, got a table"});
+}
+
+// Checks that a [[process.thread]] before any [[process]] is explained as such.
+TEST(LoadScenarioErrors, ReportsAThreadBeforeItsProcess) {
+  EXPECT_EQ(errors_of("[[process.thread]]\nname = \"t\"\nprogram = \"yield\"\n"),
+            Errors{"s.toml:1:1: error: [[process.thread]] comes before any [[process]]: start "
+                   "each entry with [[process]] (and its name), then its [[process.thread]]"});
 }
 
 // --- units and ranges -------------------------------------------------------------------
+
+// Checks that KB (1000 bytes) where KiB was meant is explained.
+TEST(LoadScenarioErrors, ExplainsKilobytesWhereKibibytesWereMeant) {
+  EXPECT_EQ(errors_of(with_thread("[machine.disk]\nsector_size = \"4KB\"\n")),
+            Errors{"s.toml:2:15: error: 'sector_size' must be a power of two from 512B to 4KiB, "
+                   "got '4KB' (4KB is 4000 bytes: 1KB is 1000 bytes, 1KiB is 1024; did you mean "
+                   "'4KiB'?)"});
+  EXPECT_EQ(errors_of(with_thread("[machine.disk]\nsector_size = \"1000B\"\n")),
+            Errors{"s.toml:2:15: error: 'sector_size' must be a power of two from 512B to 4KiB, "
+                   "got '1000B'"});
+}
+
+// Checks that a product of counts that would exhaust the simulator's own
+// memory is an error at the process that crosses the cap.
+TEST(LoadScenarioErrors, CapsTheThreadsOfAScenarioInAll) {
+  const std::string process = R"([[process]]
+name = "p{0}"
+count = {1}
+  [[process.thread]]
+  name = "t"
+  count = 100_000
+  program = "yield"
+  [[process.pool]]
+  name = "w"
+  workers = 10
+  program = "yield"
+)";
+  EXPECT_TRUE(
+      errors_of(fmt::format(fmt::runtime(process), 1, 8) + fmt::format(fmt::runtime(process), 2, 1))
+          .empty())
+      << "900090 threads in all are allowed";
+  EXPECT_EQ(errors_of(fmt::format(fmt::runtime(process), 1, 9) +
+                      fmt::format(fmt::runtime(process), 2, 2)),
+            Errors{"s.toml:14:9: error: too many threads: process 'p2' (count = 2, 100010 threads "
+                   "and pool workers each) brings the scenario to 1100110 threads; at most "
+                   "1000000 in all"});
+}
 
 // Checks that a unit error carries the unit parser's message and points at
 // the unit inside the string.
@@ -679,7 +789,7 @@ TEST(LoadScenario, LeavesMemoryExhaustionToTheKernel) {
 ram = "3MiB"
 [[process]]
 name = "app"
-count = 1000
+count = 100
   [[process.thread]]
   name = "a"
   count = 1000
@@ -719,13 +829,13 @@ name = "app"
 // a multi-byte character on the same line.
 TEST(LoadScenarioErrors, CountsColumnsInBytes) {
   EXPECT_EQ(errors_of(with_thread("machine = { ram_latency = \"1µs\", cores = \"x\" }\n")),
-            Errors{"s.toml:1:43: error: 'cores' must be an integer, got a string"});
+            Errors{"s.toml:1:43: error: 'cores' must be an integer, got the string \"x\""});
 }
 
 // Checks that a UTF-8 byte order mark does not shift the columns of line 1.
 TEST(LoadScenarioErrors, CountsColumnsAfterAByteOrderMark) {
   EXPECT_EQ(errors_of(with_thread("\xEF\xBB\xBFseed = \"x\"\n")),
-            Errors{"s.toml:1:8: error: 'seed' must be an integer, got a string"});
+            Errors{"s.toml:1:8: error: 'seed' must be an integer, got the string \"x\""});
 }
 
 // --- overrides -------------------------------------------------------------------------------
@@ -763,13 +873,13 @@ TEST(LoadScenarioOverrides, SuggestTheKeyAnUnknownOverrideKeyMeant) {
   EXPECT_EQ(errors_of(kOneThread, {"kernel.qantum=5ms"}),
             Errors{"--set:1:8: error: unknown key 'qantum' in [kernel]; did you mean 'quantum'?"});
   EXPECT_EQ(errors_of(kOneThread, {"machin.cores=2"}),
-            Errors{"--set:1:1: error: unknown key 'machin' at the top level; did you mean "
-                   "'machine'?"});
+            Errors{"--set:1:1: error: unknown table [machin]; did you mean [machine]?"});
 }
 
 TEST(LoadScenarioOverrides, CannotReachInsideProcessArrays) {
   EXPECT_EQ(errors_of(kOneThread, {"process.name=x"}),
-            Errors{"--set:1:1: error: --set cannot reach inside [[process]] arrays"});
+            Errors{"--set:1:1: error: --set cannot reach inside [[process]] arrays: change "
+                   "'process.name' in the scenario file instead"});
 }
 
 TEST(LoadScenarioOverrides, ReportMalformedOverrides) {
@@ -783,7 +893,7 @@ TEST(LoadScenarioOverrides, ReportMalformedOverrides) {
 // Checks that file errors come first, then override errors in order.
 TEST(LoadScenarioOverrides, ReportAfterTheFileErrors) {
   EXPECT_EQ(errors_of(with_thread("seed = \"x\"\n"), {"machine.cores=0"}),
-            (Errors{"s.toml:1:8: error: 'seed' must be an integer, got a string",
+            (Errors{"s.toml:1:8: error: 'seed' must be an integer, got the string \"x\"",
                     "--set:1:15: error: 'cores' must be between 1 and 64, got 0"}));
 }
 
@@ -873,7 +983,7 @@ TEST(LoadScenarioIo, ABandwidthNeedsABandwidthUnit) {
   EXPECT_EQ(errors_of(with_thread("[machine.nic]\nbandwidth = \"100Mbps\"\n")),
             (Errors{"s.toml:2:17: error: 'bandwidth': '100Mbps' is not a bandwidth: unknown "
                     "bandwidth unit 'Mbps' (expected bit/s, kbit/s, Mbit/s, Gbit/s, B/s, kB/s, "
-                    "MB/s, GB/s, KiB/s, MiB/s or GiB/s)"}));
+                    "MB/s, GB/s, KiB/s, MiB/s or GiB/s); did you mean 'Mbit/s'?"}));
 }
 
 TEST(LoadScenarioIo, AFetchLargerThanTheCardsLargestTransferIsAnError) {
@@ -1021,7 +1131,8 @@ TEST(LoadScenarioKernelErrors, ReportsAZeroGilSwitchInterval) {
 
 TEST(LoadScenarioKernelErrors, ReportsAFlagThatIsNotABoolean) {
   EXPECT_EQ(errors_of(with_thread("[kernel.priority]\npreemptive = \"yes\"\n")),
-            Errors{"s.toml:2:14: error: 'preemptive' must be true or false, got a string"});
+            Errors{"s.toml:2:14: error: 'preemptive' must be true or false, got the string "
+                   "\"yes\": write true or false, without quotes"});
 }
 
 // Checks that MLFQ needs one quantum per level, whether quanta is given or default.
@@ -1042,7 +1153,8 @@ TEST(LoadScenarioKernelErrors, ReportsABadQuantumInsideTheArray) {
                     "s.toml:2:26: error: 'quanta' must be a duration string like \"10ms\", got "
                     "an integer: the unit is required, e.g. \"5ms\""}));
   EXPECT_EQ(errors_of(with_thread("[kernel.mlfq]\nquanta = \"10ms\"\n")),
-            Errors{"s.toml:2:10: error: 'quanta' must be an array of durations, got a string"});
+            Errors{"s.toml:2:10: error: 'quanta' must be an array of durations, got a string: "
+                   "write [\"10ms\"]"});
 }
 
 TEST(LoadScenarioKernelErrors, ReportsAMinGranularityLongerThanTheLatency) {
@@ -1212,9 +1324,8 @@ conditions = { ready = "mx", done = "zzz" }
 )"),
             (Errors{"s.toml:4:24: error: unknown lock 'mx' for condition 'ready' in process "
                     "'app': did you mean 'm'?",
-                    "s.toml:4:37: error: unknown lock 'zzz' for condition 'done' in process 'app' "
-                    "(a condition's lock is one of the locks declared next to it: locks = "
-                    "[\"zzz\"])"}));
+                    "s.toml:4:37: error: unknown lock 'zzz' for condition 'done' in process "
+                    "'app': a condition's lock is one of the locks declared next to it (m)"}));
   EXPECT_EQ(errors_of(with_thread("[shared]\nlocks = [\"lock\"]\nconditions = { c = \"lok\" }\n")),
             Errors{"s.toml:3:20: error: unknown lock 'lok' for condition 'c' in [shared]: did "
                    "you mean 'lock'?"});
@@ -1310,7 +1421,8 @@ TEST(LoadScenarioWorkloadErrors, SaysWhereAMisplacedThreadKeyBelongs) {
 
 TEST(LoadScenarioOverrides, CannotReachInsideQueueArrays) {
   EXPECT_EQ(errors_of(kOneThread, {"queue.name=x"}),
-            Errors{"--set:1:1: error: --set cannot reach inside [[queue]] arrays"});
+            Errors{"--set:1:1: error: --set cannot reach inside [[queue]] arrays: change "
+                   "'queue.name' in the scenario file instead"});
 }
 
 // Checks that the per-transfer checks cover coroutines and pools' work items too.
@@ -1462,8 +1574,8 @@ name = "jobs"
                     "mean 'handler'?",
                     "s.toml:12:3: error: unknown thread or process 'wrker' in process 'app': did "
                     "you mean 'worker'?",
-                    "s.toml:13:3: error: unknown lock 'mutex' in process 'app' (declare it: locks "
-                    "= [\"mutex\"] in [[process]] or [shared])"}));
+                    "s.toml:13:3: error: unknown lock 'mutex' in process 'app' (declared: 'm'; or "
+                    "declare it: locks = [\"mutex\"] in [[process]] or [shared])"}));
 }
 
 TEST(LoadScenarioPrograms, ReportsASpawnTargetThatIsBothAThreadAndAProcess) {

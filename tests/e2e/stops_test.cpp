@@ -46,6 +46,46 @@ TEST(Stops, ADeadlockNamesTheCycleAndExitsWith4) {
   EXPECT_EQ(j["stall"]["deadlock"], nlohmann::json::array({"app/t1", "app/t2"}));
 }
 
+// A periodic tick is always pending in SystemC: the kernel, not the event
+// queue, must tell that nothing can wake anyone. Without that the run would
+// go on ticking to the 3600 s limit.
+TEST(Stops, ADeadlockUnderAPeriodicTimerStopsWithin20msAndNamesTheCycle) {
+  auto r = run_iosim("run --quiet --json " + scenario_file("deadlock.toml", kDeadlock) +
+                     " --set kernel.timer=periodic --set limits.wall_time=60s");
+  EXPECT_EQ(r.status, 4) << r.err;
+  EXPECT_NE(r.err.find("deadlock: app/t1 -> app/t2 -> app/t1"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "stalled");
+  EXPECT_EQ(j["stall"]["deadlock"], nlohmann::json::array({"app/t1", "app/t2"}));
+  // The threads deadlock after about 1 ms; the run looks every 10 ms.
+  EXPECT_LE(j["sim_time_ns"].get<std::int64_t>(), 20'000'000)
+      << "the stall was noticed late (ticks kept the run going)";
+}
+
+// A thread waits for a lock whose holder sleeps 45 ms: under a periodic tick
+// nothing is pending but the sleep's wake-up, which is enough to go on.
+const char* kSleepingHolder = R"(
+[kernel]
+timer = "periodic"
+[[process]]
+name = "app"
+locks = ["m"]
+  [[process.thread]]
+  name = "sleeper"
+  program = "lock m; sleep 45ms; unlock m"
+  [[process.thread]]
+  name = "waiter"
+  program = "sleep 1ms; lock m; unlock m; sleep 30ms"
+)";
+
+TEST(Stops, ThreadsThatSleepUnderAPeriodicTimerAreNotStalled) {
+  auto r = run_iosim("run --quiet --json " + scenario_file("sleeping.toml", kSleepingHolder));
+  EXPECT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "completed") << "sleeping threads were taken for a stall";
+  EXPECT_GE(j["sim_time_ns"].get<std::int64_t>(), 75'000'000);
+}
+
 TEST(Stops, TheEventLimitEndsTheRunWithStatus3) {
   auto r = run_iosim("run --quiet --json " + workload("cpu-free-during-io/dma.toml") +
                      " --set limits.events=1000");
