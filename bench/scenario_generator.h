@@ -1,0 +1,37 @@
+// The benchmark's scenarios, generated with the amount of work as a
+// parameter, so a scaling sweep is one loop over sizes. Each returns the
+// text of a complete scenario file (docs/scenario-format.md).
+//
+// Simulated memory is made roomy (small stacks, a large RAM) on purpose:
+// the benchmarks measure the simulator's own cost, and a run that stops out
+// of memory would measure nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace iosim::bench {
+
+// `jobs` threads that each run one CPU burst (compute 100us) and exit, on
+// `cores` cores under Round-Robin: scheduling, dispatch and exit only.
+std::string cpu_jobs_scenario(std::uint64_t jobs, int cores);
+
+// `threads` threads on 4 cores, each handling one connection: a little
+// compute, a network request through the card, a little compute.
+std::string threads_scenario(std::uint64_t threads);
+
+// The same connections as `tasks` asyncio tasks of one event loop.
+std::string tasks_scenario(std::uint64_t tasks);
+
+// One thread reading 4 KiB from an SSD `reads` times through the full path:
+// syscall, driver, controller firmware, DMA, interrupt, wake-up.
+std::string disk_reads_scenario(std::uint64_t reads);
+
+// One thread making `requests` network requests one after the other.
+std::string net_requests_scenario(std::uint64_t requests);
+
+// The scenario the tracing costs are measured on: 4 cores, `threads`
+// threads alternating computation and disk reads, so every signal moves.
+std::string traced_scenario(std::uint64_t threads);
+
+}  // namespace iosim::bench
