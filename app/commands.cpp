@@ -1,7 +1,5 @@
 #include "app/commands.h"
 
-#include "app/trace_names.h"
-
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -22,10 +20,10 @@
 #include "app/report.h"
 #include "app/scenario_loader.h"
 #include "app/simulation.h"
+#include "app/waveform.h"
+#include "grader/decision_log.h"
 #include "sim/did_you_mean.h"
-#include "sim/gtkw_writer.h"
 #include "sim/units.h"
-#include "sim/vcd_writer.h"
 
 namespace iosim {
 
@@ -135,6 +133,10 @@ void print_pictures(Platform& platform, const RunOptions& options) {
 
 int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
   Report report = collect_report(platform, status);
+  if (options.brief) {  // a million rows would cost more than the run (docs/performance.md)
+    report.threads.clear();
+    report.processes.clear();
+  }
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
   if (!options.json) print_pictures(platform, options);
   return end_of_run(platform, status);
@@ -180,9 +182,14 @@ int end_of_run(Platform& platform, const std::string& status) {
     return kExitStalled;
   }
   if (status == "policy_fault") {
-    const PolicyFault& f = platform.kernel().fault();
-    std::fprintf(stderr, "iosim: policy fault at %s on core %d: %s; the report is partial\n",
-                 units::format_duration(f.time).c_str(), f.core, f.message.c_str());
+    const FaultReport r = fault_report(platform);
+    const PolicyFault& f = r.fault;
+    if (r.kind == "invalid_decision")
+      std::fprintf(stderr, "iosim: policy fault at %s on core %d: %s; the report is partial\n",
+                   units::format_duration(f.time).c_str(), f.core, f.message.c_str());
+    else  // the sandboxed policy's process failed
+      std::fprintf(stderr, "iosim: policy fault (%s): %s; the report is partial\n", r.kind.c_str(),
+                   f.message.c_str());
     return kExitPolicyFault;
   }
   if (status == "out_of_memory") {
@@ -201,7 +208,7 @@ int end_of_run(Platform& platform, const std::string& status) {
 
 // Every --trace-scopes name must be a group the traces have.
 bool check_trace_scopes(Platform& platform, const std::vector<std::string>& scopes) {
-  std::vector<std::string> known{"threads", "kernel"};
+  std::vector<std::string> known{"threads", "kernel", "gil"};
   for (Probe* p : platform.probes())
     if (std::find(known.begin(), known.end(), p->scope()) == known.end())
       known.push_back(p->scope());
@@ -219,14 +226,22 @@ bool check_trace_scopes(Platform& platform, const std::vector<std::string>& scop
   return true;
 }
 
-// A trace that reached --trace-limit stopped growing: say so, and how to get more.
-void warn_if_full(const char* what, bool full, Ns at, std::uint64_t limit) {
+// A trace that reached --trace-limit stopped growing: say so, how big it
+// would have been (the writers count what they drop), and how to get more.
+void warn_if_full(const char* what, bool full, Ns at, std::uint64_t limit, std::uint64_t whole) {
   if (!full) return;
   std::fprintf(stderr,
                "iosim: warning: the %s reached its size limit (%s) at %s of simulated time; "
-               "what came later is not in it (raise --trace-limit, or trace fewer groups with "
-               "--trace-scopes)\n",
-               what, units::format_size(limit).c_str(), units::format_duration(at).c_str());
+               "what came later is not in it: the whole trace would have been about %s (raise "
+               "--trace-limit, trace a window with --trace-from and --trace-to, or fewer groups "
+               "with --trace-scopes)\n",
+               what, units::format_size(limit).c_str(), units::format_duration(at).c_str(),
+               units::format_size(whole).c_str());
+}
+
+WaveformOptions waveform_options(const RunOptions& o) {
+  return WaveformOptions{o.vcd,        o.fst,      !o.no_gtkw,     o.trace_limit,
+                         o.trace_from, o.trace_to, o.trace_threads};
 }
 
 // Ctrl-C (or a kill) ends the run at its next look, with the partial report.
@@ -247,7 +262,8 @@ int run_command(const RunOptions& options) {
   std::unique_ptr<Platform> platform;
   try {
     const bool pictures = options.gantt || options.timeline || !options.perfetto.empty();
-    platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/pictures);
+    platform = std::make_unique<Platform>(*scenario, /*record_schedule=*/pictures,
+                                          options.sandbox ? &*options.sandbox : nullptr);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", scenario->source.c_str(), e.what());
     return kExitBadInput;
@@ -259,48 +275,58 @@ int run_command(const RunOptions& options) {
            std::find(options.trace_scopes.begin(), options.trace_scopes.end(), scope) !=
                options.trace_scopes.end();
   };
-  std::unique_ptr<VcdWriter> vcd;
+  std::unique_ptr<Waveform> waveform;
   std::unique_ptr<PerfettoTrace> perfetto;
+  std::unique_ptr<grader::DecisionLogWriter> decisions;
   try {  // an unwritable trace path is the user's to fix: say so before running
-    if (!options.vcd.empty()) {
-      vcd = std::make_unique<VcdWriter>(options.vcd);
-      vcd->set_size_limit(options.trace_limit);
+    if (!options.decisions.empty()) {
+      decisions = std::make_unique<grader::DecisionLogWriter>(options.decisions, platform->kernel(),
+                                                              platform->cpu().cores());
+      platform->kernel().observe_decisions(decisions.get());
     }
+    if (!options.vcd.empty() || !options.fst.empty())
+      waveform = std::make_unique<Waveform>(waveform_options(options), *platform, traced);
     if (!options.perfetto.empty())
       perfetto =
-          std::make_unique<PerfettoTrace>(options.perfetto, *platform, traced, options.trace_limit);
+          std::make_unique<PerfettoTrace>(options.perfetto, *platform, traced, options.trace_limit,
+                                          options.trace_from, options.trace_to);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error: %s\n", e.what());
     return kExitBadInput;
   }
   try {
-    if (vcd) {
-      for (Probe* p : platform->probes())
-        if (traced(p->scope())) p->attach(*vcd);
-      vcd->begin();
-    }
     RunEnd end;
     {  // the progress line is erased before the report is printed
       Progress progress(!options.quiet);
       end = simulate(*platform, [&progress] { progress.update(); });
     }
-    if (perfetto) perfetto->finish(now_ns());
-    warn_if_full("Perfetto trace", perfetto && perfetto->writer().full(),
-                 perfetto ? perfetto->writer().full_at() : 0, options.trace_limit);
-    warn_if_full("VCD", vcd && vcd->full(), vcd ? vcd->full_at() : 0, options.trace_limit);
-    if (vcd)
-      vcd->finish(now_ns(),
-                  end == RunEnd::kCompleted
-                      ? ""
-                      : std::string("truncated: the run ended early (") + run_end_name(end) + ")");
-    if (vcd && !options.no_gtkw) {
-      std::vector<Probe*> in_vcd;  // the save file names only signals the VCD has
-      for (Probe* p : platform->probes())
-        if (traced(p->scope())) in_vcd.push_back(p);
-      write_gtkw(gtkw_path_for(options.vcd), options.vcd, in_vcd, trace_names(*platform), now_ns());
+    if (perfetto) {
+      perfetto->finish(now_ns());
+      const PerfettoWriter& w = perfetto->writer();
+      warn_if_full("Perfetto trace", w.full(), w.full_at(), options.trace_limit,
+                   w.unlimited_size());
     }
+    if (waveform) {
+      waveform->finish(now_ns(),
+                       end == RunEnd::kCompleted
+                           ? ""
+                           : fmt::format("truncated: the run ended early ({})", run_end_name(end)));
+      const VcdWriter& w = waveform->vcd();
+      warn_if_full(options.vcd.empty() ? "VCD the FST is made from" : "VCD", w.full(), w.full_at(),
+                   options.trace_limit, w.unlimited_size());
+    }
+    if ((waveform || perfetto) && now_ns() < options.trace_from)
+      std::fprintf(stderr,
+                   "iosim: warning: the run ended at %s, before --trace-from: the traces hold "
+                   "only the values at its end\n",
+                   units::format_duration(now_ns()).c_str());
     platform->finish();
-    return report_and_exit(*platform, options, run_end_name(end));
+    std::string status = run_end_name(end);
+    if (grader::RemotePolicy* remote = platform->remote_policy()) {
+      remote->finish();  // its last output; a failure after the last decision is still a fault
+      if (status == "completed" && remote->failure()) status = "policy_fault";
+    }
+    return report_and_exit(*platform, options, status);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "iosim: error at %s: %s\n", units::format_duration(now_ns()).c_str(),
                  e.what());

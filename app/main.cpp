@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "app/commands.h"
 #include "app/compare.h"
 #include "app/explain.h"
+#include "app/grade_command.h"
 #include "app/html_report.h"
 #include "sim/units.h"
 
@@ -38,6 +41,58 @@ void add_table_options(CLI::App& cmd, iosim::CompareOptions& o) {
       ->type_name("FILE.svg");
 }
 
+// --trace-from and --trace-to, as typed, into run's window; false after
+// saying on stderr what is wrong.
+bool trace_window(const std::string& from, const std::string& to, iosim::RunOptions& run) {
+  iosim::units::Error error;
+  for (auto [option, text, out] : {std::tuple{"--trace-from", &from, &run.trace_from},
+                                   std::tuple{"--trace-to", &to, &run.trace_to}}) {
+    if (text->empty()) continue;
+    const auto ns = iosim::units::parse_duration_ns(*text, &error);
+    if (!ns) {
+      std::fprintf(stderr, "iosim: error: %s %s: %s\n", option, text->c_str(),
+                   error.message.c_str());
+      return false;
+    }
+    *out = *ns;
+  }
+  if (run.trace_to >= 0 && run.trace_from >= run.trace_to) {
+    std::fprintf(stderr, "iosim: error: --trace-from %s is not before --trace-to %s\n",
+                 from.empty() ? "0s" : from.c_str(), to.c_str());
+    return false;
+  }
+  return true;
+}
+
+// iosim run --sandbox and its limits, as typed.
+struct SandboxArgs {
+  bool on = false;
+  std::string timeout = "1s", memory = "256MiB", cpu = "10s";
+};
+
+// The limits in numbers, or nullopt after saying on stderr what is wrong.
+std::optional<iosim::grader::SandboxOptions> sandbox_options(const SandboxArgs& args) {
+  iosim::grader::SandboxOptions o;
+  iosim::units::Error error;
+  auto bad = [&](const char* option, const std::string& value, const std::string& why) {
+    std::fprintf(stderr, "iosim: error: %s %s: %s\n", option, value.c_str(), why.c_str());
+    return std::nullopt;
+  };
+  const auto timeout = iosim::units::parse_duration_ns(args.timeout, &error);
+  if (!timeout || *timeout <= 0)
+    return bad("--policy-timeout", args.timeout, timeout ? "must be more than 0s" : error.message);
+  const auto memory = iosim::units::parse_size_bytes(args.memory, &error);
+  if (!memory || *memory < (std::uint64_t{16} << 20))
+    return bad("--policy-memory", args.memory, memory ? "must be at least 16MiB" : error.message);
+  const auto cpu = iosim::units::parse_duration_ns(args.cpu, &error);
+  if (!cpu || *cpu < 1'000'000'000)
+    return bad("--policy-cpu", args.cpu, cpu ? "must be at least 1s" : error.message);
+  o.decision_timeout_ns = *timeout;
+  o.memory_bytes = *memory;
+  o.cpu_seconds = (*cpu + 999'999'999) / 1'000'000'000;  // RLIMIT_CPU counts whole seconds
+  return o;
+}
+
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
 
@@ -50,8 +105,9 @@ int main(int argc, char** argv) {
       "Exit status: 0 completed; 1 internal error; 2 bad input (file:line:col messages);\n"
       "3 a limit was reached (simulated time, events, wall-clock time, memory);\n"
       "4 stalled (every thread waits and nothing can wake them: a deadlock);\n"
-      "5 the scheduling policy made an invalid decision; 6 interrupted (SIGINT, SIGTERM).\n"
-      "See docs/json-report.md.");
+      "5 the scheduling policy made an invalid decision (or, with --sandbox, its process\n"
+      "failed); 6 interrupted (SIGINT, SIGTERM);\n"
+      "7 (grade) the submission does not build or load. See docs/json-report.md.");
 
   iosim::RunOptions run;
   std::string run_file;
@@ -63,9 +119,22 @@ int main(int argc, char** argv) {
                       "write a timeline (Chrome trace JSON) for ui.perfetto.dev to this file");
   run_cmd
       ->add_option("--trace-scopes", run.trace_scopes,
-                   "trace only these groups: cores, interrupts, timers, bus, dma, disk, nic "
-                   "(and, in a Perfetto trace, threads and kernel)")
+                   "trace only these groups: cores, interrupts, timers, bus, dma, disk, nic, "
+                   "kernel, threads, gil")
       ->delimiter(',');
+  run_cmd->add_option("--fst", run.fst,
+                      "write the waveform as FST (compressed, for GTKWave) to this file; needs "
+                      "vcd2fst");
+  run_cmd
+      ->add_option("--trace-threads", run.trace_threads,
+                   "in the waveform, a state signal for each of the first N threads, and GIL "
+                   "signals for up to N python processes (default 64; 0: none)")
+      ->type_name("N");
+  std::string trace_from, trace_to;
+  run_cmd->add_option("--trace-from", trace_from, "traces start at this simulated time, e.g. 5ms")
+      ->type_name("TIME");
+  run_cmd->add_option("--trace-to", trace_to, "traces end at this simulated time, e.g. 20ms")
+      ->type_name("TIME");
   std::string trace_limit;
   run_cmd
       ->add_option("--trace-limit", trace_limit,
@@ -76,6 +145,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.overrides, "override a scenario value, e.g. kernel.quantum=5ms")
       ->type_name("KEY=VALUE");
   run_cmd->add_flag("--quiet,-q", run.quiet, "no progress line on stderr");
+  run_cmd->add_flag("--brief", run.brief,
+                    "leave the per-thread and per-process rows out of the report (for runs with "
+                    "very many threads; with --json, threads and processes are empty)");
   auto* gantt = run_cmd->add_flag("--gantt", run.gantt,
                                   "after the summary, a per-core Gantt chart as wide as the "
                                   "terminal");
@@ -84,6 +156,28 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--timeline", run.timeline,
                     "after the summary, the schedule as a table, one row per change (small "
                     "scenarios)");
+  run_cmd->add_option("--decisions", run.decisions,
+                      "write every scheduling decision to this file, one JSON object per line "
+                      "(docs/json-report.md)");
+  SandboxArgs sandbox;
+  auto* sandbox_flag = run_cmd->add_flag(
+      "--sandbox", sandbox.on,
+      "run a policy library (kernel.policy = FILE.so) in a sandboxed child process: resource "
+      "limits, a deadline per call, a system-call filter (docs/grading.md)");
+  run_cmd->add_option("--policy-timeout", sandbox.timeout, "with --sandbox: per call (default 1s)")
+      ->type_name("DURATION")
+      ->needs(sandbox_flag);
+  run_cmd
+      ->add_option("--policy-memory", sandbox.memory,
+                   "with --sandbox: the policy's address space (default 256MiB)")
+      ->type_name("SIZE")
+      ->needs(sandbox_flag);
+  run_cmd
+      ->add_option("--policy-cpu", sandbox.cpu,
+                   "with --sandbox: the policy's CPU time for the whole run, in whole seconds "
+                   "(default 10s)")
+      ->type_name("DURATION")
+      ->needs(sandbox_flag);
 
   std::string check_file;
   std::vector<std::string> check_overrides;
@@ -132,6 +226,8 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--set", html.run.overrides, "override a scenario value")
       ->type_name("KEY=VALUE");
 
+  iosim::GradeCli grade(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -150,11 +246,17 @@ int main(int argc, char** argv) {
     }
     run.trace_limit = *bytes;
   }
+  if (*run_cmd && !trace_window(trace_from, trace_to, run)) return iosim::kExitBadInput;
+  if (*run_cmd && sandbox.on) {
+    run.sandbox = sandbox_options(sandbox);
+    if (!run.sandbox) return iosim::kExitBadInput;
+  }
   if (*run_cmd) {
     if (!run_file.empty()) run.file = run_file;
     return iosim::run_command(run);
   }
   if (*compare_cmd) return iosim::compare_command(compare);
+  if (grade.parsed()) return grade.run();
   if (*report_cmd) {
     if (!html_file.empty()) html.run.file = html_file;
     return iosim::html_report_command(html);

@@ -9,7 +9,8 @@
 
 namespace iosim {
 
-Platform::Platform(const Scenario& scenario, bool record_schedule)
+Platform::Platform(const Scenario& scenario, bool record_schedule,
+                   const grader::SandboxOptions* sandbox)
     : scenario_(scenario),
       cores_(scenario.machine.cores),
       irq_lines_("irq_line", static_cast<std::size_t>(scenario.machine.cores + kDeviceLines)),
@@ -68,14 +69,15 @@ Platform::Platform(const Scenario& scenario, bool record_schedule)
   kc.priority = scenario_.machine.irq_priority;
   kc.trigger = scenario_.machine.irq_trigger;
   kc.record_schedule = record_schedule;
-  kernel_ = std::make_unique<Kernel>(kc, make_policy(), *cpu_, *ram_);
+  kernel_ = std::make_unique<Kernel>(kc, make_policy(sandbox), *cpu_, *ram_);
   kernel_->on_finish([] { sc_core::sc_stop(); });
   cpu_->load(*kernel_);
   kernel_->load(scenario_.workload);
 }
 
-// A built-in policy by name, or a policy library (a path ending in ".so").
-std::unique_ptr<sched::Policy> Platform::make_policy() const {
+// A built-in policy by name, or a policy library (a path ending in ".so"):
+// in this process, or with `sandbox` in a sandboxed child.
+std::unique_ptr<sched::Policy> Platform::make_policy(const grader::SandboxOptions* sandbox) {
   const KernelSpec& k = scenario_.kernel;
   PolicyParams params = k.policy_params;
   params.quantum = k.quantum;
@@ -84,7 +86,15 @@ std::unique_ptr<sched::Policy> Platform::make_policy() const {
   if (k.policy.size() > 3 && k.policy.ends_with(".so")) {
     // An absolute path: a bare "my.so" would make dlopen search the system's libraries.
     const std::string path = std::filesystem::absolute(k.policy).string();
-    return load_policy_library(path, sched::Config{k.quantum, cores_, 0, scenario_.seed});
+    const sched::Config config{k.quantum, cores_, 0, scenario_.seed};
+    if (!sandbox) return load_policy_library(path, config);
+    // A missing file is the user's mistake (status 2); one that does not load
+    // is the policy's (a load_error fault, status 5).
+    if (!std::filesystem::is_regular_file(path))
+      throw std::runtime_error(fmt::format("cannot load policy: {} is not a file", path));
+    auto remote = std::make_unique<grader::RemotePolicy>(path, config, *sandbox);
+    remote_policy_ = remote.get();
+    return remote;
   }
   auto policy = make_builtin_policy(k.policy, params);
   if (!policy) throw std::runtime_error(fmt::format("unknown policy '{}'", k.policy));

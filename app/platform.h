@@ -29,6 +29,7 @@
 #include "devices/nic.h"
 #include "devices/ram.h"
 #include "devices/timer.h"
+#include "grader/remote_policy.h"
 #include "kernel/kernel.h"
 #include "sim/probe.h"
 
@@ -45,7 +46,10 @@ class Platform {
   // Must be called after set_time_resolution() and before sc_start.
   // Throws std::runtime_error when the scenario cannot be built.
   // `record_schedule` keeps the kernel's log of every slice (Kernel::schedule()).
-  explicit Platform(const Scenario& scenario, bool record_schedule = false);
+  // With `sandbox`, a policy library runs in a sandboxed child process
+  // (grader::RemotePolicy) instead of in this one.
+  explicit Platform(const Scenario& scenario, bool record_schedule = false,
+                    const grader::SandboxOptions* sandbox = nullptr);
   ~Platform();
 
   Kernel& kernel() { return *kernel_; }
@@ -57,6 +61,8 @@ class Platform {
   DmaEngine& dma() { return *dma_; }
   InterruptController& ic() { return *ic_; }
   const Scenario& scenario() const { return scenario_; }
+  // The sandboxed policy, when the run has one (the kernel owns it).
+  grader::RemotePolicy* remote_policy() const { return remote_policy_; }
 
   // After the run: writes the disk's contents where the scenario asked.
   void finish();
@@ -70,7 +76,7 @@ class Platform {
 
   DeviceMap device_map() const;
   void wire_interrupts();
-  std::unique_ptr<sched::Policy> make_policy() const;
+  std::unique_ptr<sched::Policy> make_policy(const grader::SandboxOptions* sandbox);
 
   Scenario scenario_;  // owns the programs the kernel's threads point into
   int cores_;
@@ -84,6 +90,7 @@ class Platform {
   std::unique_ptr<DiskController> disk_;
   std::unique_ptr<Nic> nic_;
   std::unique_ptr<Kernel> kernel_;
+  grader::RemotePolicy* remote_policy_ = nullptr;
   // Wires: device lines into the controller, controller outputs into cores,
   // DMA done lines (channel 0 goes to the disk controller).
   sc_core::sc_vector<sc_core::sc_signal<bool>> irq_lines_, core_irq_, dma_done_;

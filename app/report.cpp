@@ -124,6 +124,18 @@ Metrics metrics(const Report& r) {
 
 }  // namespace
 
+FaultReport fault_report(Platform& platform) {
+  const Kernel& kernel = platform.kernel();
+  const grader::RemotePolicy* remote = platform.remote_policy();
+  // A sandboxed policy that failed answers pick with an id the kernel rejects:
+  // then the failure is the story. A failure after an invalid decision is not.
+  const bool failed_first = remote && remote->failure() &&
+                            (remote->rejected() || kernel.stopped() != KernelStop::kPolicyFault);
+  if (!failed_first) return {kernel.fault(), "invalid_decision", "pick"};
+  const grader::PolicyFailure& f = *remote->failure();
+  return {PolicyFault{f.time_ns, f.core, f.message}, grader::failure_kind_name(f.kind), f.call};
+}
+
 Report collect_report(Platform& platform, const std::string& status) {
   const Scenario& s = platform.scenario();
   Report r;
@@ -165,7 +177,14 @@ Report collect_report(Platform& platform, const std::string& status) {
   r.console = kernel.console();
   for (const auto& t : kernel.threads())
     r.thread_names.push_back(qualified_name(*t));
-  if (status == "policy_fault") r.fault = kernel.fault();
+  if (status == "policy_fault") {
+    FaultReport f = fault_report(platform);
+    r.fault = std::move(f.fault);
+    r.fault_kind = std::move(f.kind);
+    r.fault_call = std::move(f.call);
+  }
+  if (const grader::RemotePolicy* remote = platform.remote_policy())
+    r.policy_output = remote->output().text();
   if (status == "stalled") {
     r.waits = kernel.waits();
     r.cycle = kernel.wait_cycle();
@@ -312,9 +331,11 @@ std::string report_json(const Report& r) {
     for (std::uint64_t id : r.cycle)
       j["stall"]["deadlock"].push_back(r.thread_names[id]);
   }
+  if (!r.policy_output.empty()) j["policy_output"] = r.policy_output;
   if (r.fault)
-    j["policy_fault"] = {
-        {"time_ns", r.fault->time}, {"core", r.fault->core}, {"message", r.fault->message}};
+    j["policy_fault"] = {{"time_ns", r.fault->time},    {"core", r.fault->core},
+                         {"message", r.fault->message}, {"kind", r.fault_kind},
+                         {"call", r.fault_call},        {"output", r.policy_output}};
   j["devices"] = nlohmann::ordered_json::object();
   for (const DeviceReport& d : r.devices)
     j["devices"][d.name] = {
@@ -501,7 +522,12 @@ std::string report_text(const Report& r) {
   out += "\n";
   variables_lines(out, r);
   console_lines(out, r);
-  if (r.fault)
+  if (!r.policy_output.empty())
+    out += fmt::format("\nThe policy printed:\n{}{}", r.policy_output,
+                       r.policy_output.ends_with('\n') ? "" : "\n");
+  if (r.fault && r.fault_kind != "invalid_decision")
+    out += fmt::format("\nPolicy fault ({}): {}\n", r.fault_kind, r.fault->message);
+  else if (r.fault)
     out += fmt::format("\nPolicy fault at {} on core {}: {}\n",
                        units::format_duration(r.fault->time), r.fault->core, r.fault->message);
   return out;

@@ -81,6 +81,10 @@ struct Report {
   std::vector<ConsoleLine> console;
   std::vector<std::string> thread_names;  // by id, for the console
   std::optional<PolicyFault> fault;
+  // With `fault`: its kind and call (see FaultReport).
+  std::string fault_kind, fault_call;
+  // What a sandboxed policy printed ("" in-process).
+  std::string policy_output;
   std::vector<WaitInfo> waits;       // when stalled: who waits for what
   std::vector<std::uint64_t> cycle;  // when stalled: a deadlock cycle, if any
   std::vector<DeviceReport> devices;
@@ -91,6 +95,17 @@ struct Report {
 };
 
 Report collect_report(Platform& platform, const std::string& status);
+
+// A policy fault as the report tells it: the kernel's own check (the policy
+// chose a task it may not run: kind "invalid_decision", in pick), or, for a
+// sandboxed policy whose process failed, that failure (kind "crash",
+// "timeout"..., see grader/policy_failure.h; core -1 when the call was not
+// about a core).
+struct FaultReport {
+  PolicyFault fault;
+  std::string kind, call;
+};
+FaultReport fault_report(Platform& platform);
 
 // How the summaries write a share ("12.5%", "-" of nothing) and a time that
 // may not have happened ("never").

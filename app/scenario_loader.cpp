@@ -628,6 +628,26 @@ bool allowed(const Rule& rule, std::uint64_t n) {
   return n >= rule.min && n <= rule.max && (!rule.accept || rule.accept(n));
 }
 
+// What a value is, for "got ...": its type, and a short string's text.
+std::string got(const toml::node& node) {
+  const auto* string = node.as_string();
+  if (!string || string->get().size() > 40) return std::string(type_name(node));
+  return fmt::format("the string \"{}\"", string->get());
+}
+
+// "2" for an integer, "true" for a flag: the right value in quotes.
+std::string unquote_hint(const toml::node& node, std::string_view expected) {
+  const auto* string = node.as_string();
+  if (!string) return {};
+  const std::string& text = string->get();
+  const bool is_integer = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+  const bool is_flag = text == "true" || text == "false";
+  if ((expected == "an integer" && is_integer) || is_flag)
+    return fmt::format(": write {} without quotes", text);
+  if (expected == "true or false") return ": write true or false, without quotes";
+  return {};
+}
+
 // "\"a\", \"b\" or \"c\"", and the alternative in words after them when there is one.
 std::string choice_list(const std::vector<std::string>& choices,
                         std::string_view alternative = {}) {
@@ -784,7 +804,34 @@ struct TomlResult {
   toml::source_position position{};
 };
 
+// toml++ 3.3 walks the parsed tree recursively, one call per level of
+// nesting, and overflows the stack at some 30,000 levels. Only dotted keys
+// nest without its own limit (TOML_MAX_NESTED_VALUES), one level per '.', so
+// a line with more dots than any scenario needs is refused before parsing.
+constexpr int kMaxDotsPerLine = 1000;
+
+// Where (line, and column in characters, as toml++ counts) a line has one dot too many.
+std::optional<toml::source_position> too_many_dots(std::string_view text) {
+  toml::source_index line = 1, column = 0;
+  int dots = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++column;  // not a UTF-8 continuation
+    if (c == '\n') {
+      ++line, column = 0, dots = 0;
+    } else if (c == '.' && ++dots > kMaxDotsPerLine) {
+      return toml::source_position{line, column};
+    }
+  }
+  return std::nullopt;
+}
+
 TomlResult parse_toml(std::string_view text, std::string_view path) {
+  if (const auto at = too_many_dots(text)) {
+    return {std::nullopt,
+            fmt::format("more than {} '.' on one line: keys nested this deep are not read",
+                        kMaxDotsPerLine),
+            *at};
+  }
 #if TOML_EXCEPTIONS
   try {
     return {toml::parse(text, path), {}, {}};
@@ -798,6 +845,255 @@ TomlResult parse_toml(std::string_view text, std::string_view path) {
   }
   return {std::move(result).table(), {}, {}};
 #endif
+}
+
+// ---------------------------------------------------------------------------
+// TOML syntax errors in a student's words. toml++ says what its parser saw
+// ("Error while parsing decimal integer: expected digit, saw 'm'"); the usual
+// mistakes get what to write instead, and anything else keeps toml++'s words.
+
+struct SyntaxError {
+  int line = 1;
+  int column = 1;  // in bytes
+  std::string message;
+};
+
+// A NUL byte, or bytes that are not UTF-8, found before toml++ reports them
+// vaguely (or one character off).
+std::optional<SyntaxError> find_bad_byte(std::string_view text) {
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const int column = static_cast<int>(i - line_start) + 1;
+    if (c == '\n') {
+      ++line, line_start = i + 1;
+    } else if (c == 0) {
+      return SyntaxError{line, column,
+                         "the file contains a NUL byte (0x00): a scenario is a text file, remove "
+                         "it"};
+    } else if (c >= 0x80) {
+      // Lead byte: how many continuation bytes follow, and the range of the
+      // first one (which rules out overlong forms and surrogates).
+      std::size_t n = 0;
+      unsigned char low = 0x80, high = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) n = 1;
+      if (c >= 0xE0 && c <= 0xEF)
+        n = 2, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+      if (c >= 0xF0 && c <= 0xF4)
+        n = 3, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+      bool valid = n > 0 && i + n < text.size();
+      for (std::size_t k = 1; valid && k <= n; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        valid = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+      }
+      if (!valid) {
+        return SyntaxError{line, column,
+                           fmt::format("byte 0x{:02X} is not UTF-8 text: save the scenario as "
+                                       "UTF-8 (an editor's \"encoding\" setting)",
+                                       static_cast<unsigned>(c))};
+      }
+      i += n;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_bare_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
+
+// The text after the first '=' of a line, without the blanks around it and
+// without a trailing comment (good enough for a value with no '#' in it).
+std::string_view value_text(std::string_view line, std::size_t* begin) {
+  const std::size_t equals = line.find('=');
+  if (equals == line.npos) return {};
+  std::size_t start = line.find_first_not_of(" \t", equals + 1);
+  if (start == line.npos) start = line.size();
+  std::string_view value = line.substr(start, line.find('#', start) - start);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+    value.remove_suffix(1);
+  *begin = start;
+  return value;
+}
+
+// "5ms", "5 ms", "64KiB": a number with a unit, which TOML reads as neither.
+bool is_unquoted_quantity(std::string_view value) {
+  return units::parse_duration_ns(value) || units::parse_size_bytes(value) ||
+         units::parse_frequency_hz(value) || units::parse_rpm(value) ||
+         units::parse_bandwidth_bits(value);
+}
+
+// The word a value starts with at `index` (0-based): "rr", "None", "True".
+std::string_view word_at(std::string_view line, std::size_t index, std::size_t* begin) {
+  std::size_t start = std::min(index, line.size());
+  while (start > 0 && line[start - 1] != ' ' && line[start - 1] != '\t' && line[start - 1] != '=' &&
+         line[start - 1] != ',' && line[start - 1] != '[' && line[start - 1] != '{')
+    --start;
+  std::size_t end = start;
+  while (end < line.size() && std::string_view(" \t,]}#\r").find(line[end]) == line.npos)
+    ++end;
+  *begin = start;
+  return line.substr(start, end - start);
+}
+
+// A value TOML cannot read: a word without quotes, null, True, 5ms.
+std::optional<std::string> bare_value_message(std::string_view word) {
+  if (word.empty()) return std::nullopt;
+  if (word == "null" || word == "NULL" || word == "None" || word == "nil") {
+    return fmt::format(
+        "there is no null in TOML ('{}'): give a value, or leave the key out to "
+        "get its default",
+        word);
+  }
+  if (equal_ignoring_case(word, "true") || equal_ignoring_case(word, "false")) {
+    return fmt::format("booleans are lower case: write {}, not {}",
+                       equal_ignoring_case(word, "true") ? "true" : "false", word);
+  }
+  if (is_unquoted_quantity(word)) {
+    return fmt::format("a quantity with a unit is a string: write \"{}\", in quotes", word);
+  }
+  if (std::all_of(word.begin(), word.end(),
+                  [](char c) { return is_bare_key_char(c) || c == '.'; })) {
+    return fmt::format("'{}' is not a value: a string is written in quotes, like \"{}\"", word,
+                       word);
+  }
+  return std::nullopt;
+}
+
+// Where toml++ stopped: its description, the line, and the 0-based byte index in it.
+struct SyntaxContext {
+  std::string_view description;
+  std::string_view text;  // the whole file
+  std::string_view row;   // the line
+  std::size_t index;
+  bool has(std::string_view part) const { return description.find(part) != description.npos; }
+  std::string_view quoted_name() const {  // 'cores' in "cannot redefine existing integer 'cores'"
+    const std::string_view rest = description.substr(description.find('\'') + 1);
+    return rest.substr(0, rest.find('\''));
+  }
+};
+
+// Values TOML cannot read: an integer too large, a word without quotes, a
+// quantity without quotes. May move `column` to where the value starts.
+std::optional<std::string> value_advice(const SyntaxContext& c, int* column) {
+  std::size_t begin = 0;
+  if (c.has("not representable in 64 bits")) {
+    begin = std::min(c.index, c.row.size());
+    while (begin > 0 && std::string_view("0123456789_+-").find(c.row[begin - 1]) != c.row.npos)
+      --begin;
+    *column = static_cast<int>(begin) + 1;
+    return fmt::format("the integer {} is too large: integers are at most {}",
+                       c.row.substr(begin, c.index - begin),
+                       std::numeric_limits<std::int64_t>::max());
+  }
+  if (c.has("expected a comment or whitespace")) {
+    const std::string_view value = value_text(c.row, &begin);
+    if (is_unquoted_quantity(value)) {  // "5 ms"
+      *column = static_cast<int>(begin) + 1;
+      return bare_value_message(value);
+    }
+    const std::size_t saw = c.description.rfind("saw ");
+    if (saw == c.description.npos) return std::nullopt;
+    return fmt::format(
+        "unexpected {} after the value: write one KEY = VALUE per line (a comment "
+        "starts with '#')",
+        c.description.substr(saw + 4));
+  }
+  for (std::string_view symptom :
+       {"could not determine value type", "expected 'nan'", "expected 'inf'", "expected 'true'",
+        "expected 'false'", "expected digit"}) {
+    if (!c.has(symptom)) continue;
+    auto message = bare_value_message(word_at(c.row, c.index, &begin));
+    if (message) *column = static_cast<int>(begin) + 1;
+    return message;
+  }
+  return std::nullopt;
+}
+
+// A string whose closing quote is missing.
+std::optional<std::string> string_advice(const SyntaxContext& c) {
+  const bool literal = c.has("literal string");
+  if (c.has("control characters") && c.index >= c.row.size()) {  // at the end of the line
+    return fmt::format(
+        "the string is not closed: add the closing {0} before the end of the line "
+        "(a string on several lines is written between {0}{0}{0} and {0}{0}{0})",
+        literal ? '\'' : '"');
+  }
+  if (!c.has("string") || !c.has("end-of-file")) return std::nullopt;
+  const std::string_view delimiter = literal ? "'''" : "\"\"\"";
+  const std::size_t opening = c.text.rfind(delimiter);
+  if (opening == c.text.npos) {
+    return "a string is not closed before the end of the file: add its closing quote";
+  }
+  return fmt::format("the string that starts on line {} is not closed: add the closing {}",
+                     1 + std::count(c.text.begin(), c.text.begin() + opening, '\n'), delimiter);
+}
+
+// Keys, tables and arrays: a missing '=', something set twice, a header or
+// an array left open, JSON.
+std::optional<std::string> structure_advice(const SyntaxContext& c) {
+  if (c.has("expected '=', saw ':'")) {
+    return "expected '=' after the key: write KEY = VALUE, not KEY: VALUE";
+  }
+  if (c.has("expected '='")) {
+    std::string_view key = c.row.substr(0, c.index);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+      key.remove_suffix(1);
+    if (key.empty() || !std::all_of(key.begin(), key.end(), is_bare_key_char))
+      return "expected '=' after the key: write KEY = VALUE";
+    return fmt::format("expected '=' after '{0}': write {0} = VALUE", key);
+  }
+  if (c.has("cannot redefine existing table")) {
+    return fmt::format("[{0}] appears twice: put all its keys under one [{0}] header",
+                       c.quoted_name());
+  }
+  if (c.has("cannot redefine existing")) {
+    return fmt::format("'{}' is set twice in the same table: keep one of them", c.quoted_name());
+  }
+  if (c.has("table header") && c.has("expected ']'")) {
+    return "the table header is not closed: expected ']' at the end of the line, like [machine]";
+  }
+  if (c.has("parsing array") && c.has("expected comma")) {
+    return "expected ',' between the elements of the array, or ']' to close it";
+  }
+  if (c.has("root table") && c.row.starts_with('{')) {
+    return "this looks like JSON, but a scenario is TOML: KEY = VALUE lines under [table] headers "
+           "(see docs/scenario-format.md)";
+  }
+  return std::nullopt;
+}
+
+// `text` is the whole file; `line`/`column` where toml++ stopped (column in bytes).
+SyntaxError explain_syntax_error(std::string_view description, std::string_view text, int line,
+                                 int column) {
+  std::size_t start = 0;
+  for (int l = 1; l < line && start != text.npos; ++l) {
+    start = text.find('\n', start);
+    if (start != text.npos) ++start;
+  }
+  const std::string_view row =
+      start == text.npos ? std::string_view() : text.substr(start, text.find('\n', start) - start);
+  const SyntaxContext context{description, text, row,
+                              static_cast<std::size_t>(std::max(column - 1, 0))};
+  SyntaxError e{line, column, {}};
+  std::optional<std::string> advice = value_advice(context, &e.column);
+  if (!advice) advice = string_advice(context);
+  if (!advice) advice = structure_advice(context);
+  if (advice) {
+    e.message = "TOML syntax error: " + *advice;
+    return e;
+  }
+  const std::string_view lead = "Error while parsing ";
+  const std::size_t colon = description.find(": ");
+  if (description.starts_with(lead) && colon != description.npos) {
+    e.message = fmt::format("TOML syntax error in a {}: {}",
+                            description.substr(lead.size(), colon - lead.size()),
+                            description.substr(colon + 2));
+  } else {
+    e.message = fmt::format("TOML syntax error: {}", description);
+  }
+  return e;
 }
 
 // A TOML basic string holding `text` exactly.
@@ -881,16 +1177,17 @@ class Loader {
   template <typename T>
   void read_array(const toml::node& node, const Field<T>& field, T& target, const Scope& scope);
   template <typename T>
-  void report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
-                           const Scope& scope);
+  KeySet report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
+                             const Scope& scope);
   template <typename T>
   void report_missing(const toml::table& table, std::span<const Field<T>> fields,
-                      const Scope& scope);
+                      const Scope& scope, const KeySet& suggested);
   template <typename Spec>
   Spec* start_entry(const toml::node& entry, std::vector<Spec>& specs, const Scope& scope);
   void check_unique(const toml::table& table, const std::string& name,
                     std::map<std::string, int>& seen, std::string_view what, std::string_view rule);
   void check_member_names(const toml::table& process, const std::string& owner);
+  void count_threads(const toml::table& process, const ProcessSpec& spec, const std::string& owner);
   void check_affinity(const toml::table& thread, const KeySet& failed);
   void check_pool_sizes(const toml::table& pool, const PoolSpec& spec, const KeySet& failed);
   bool link_conditions(const toml::node* conditions, SyncObjects& objects, std::string_view owner);
@@ -932,6 +1229,7 @@ class Loader {
   std::map<std::string, Diagnostic, std::less<>> where_;  // dotted key -> its value's position
   std::set<std::string, std::less<>> bad_;                // dotted keys whose value is wrong
   std::vector<KeySet> process_failed_;  // Scope::failed of each [[process]], in Workload order
+  std::uint64_t threads_in_all_ = 0;    // what the processes read so far may start (count_threads)
   Draft draft_;
 };
 
@@ -1070,12 +1368,23 @@ const std::vector<std::pair<std::string, std::vector<std::string_view>>>& all_ta
   return tables;
 }
 
-std::string unknown_key_message(std::string_view key, const std::vector<std::string_view>& valid,
-                                const Scope& scope) {
-  const std::string head = fmt::format("unknown key '{}' {}", key, scope.where());
-  if (const auto suggestion = closest_match(key, valid)) {
-    return fmt::format("{}; did you mean '{}'?", head, *suggestion);
+// A misspelt [table] is named as one: "unknown table [machin]; did you mean [machine]?".
+std::string unknown_key_message(std::string_view key, const toml::node& node,
+                                const std::vector<std::string_view>& valid, const Scope& scope,
+                                std::optional<std::string_view>& suggestion) {
+  suggestion = closest_match(key, valid);
+  const toml::array* array = node.as_array();
+  if (node.is_table() || (array && !array->empty() && array->is_array_of_tables())) {
+    const std::string_view open = node.is_table() ? "[" : "[[",
+                           close = node.is_table() ? "]" : "]]";
+    const std::string head = fmt::format("unknown table {}{}{}{}", open, scope.path, key, close);
+    if (suggestion) {
+      return fmt::format("{}; did you mean {}{}{}{}?", head, open, scope.path, *suggestion, close);
+    }
+    return fmt::format("{} (valid keys {}: {})", head, scope.where(), fmt::join(valid, ", "));
   }
+  const std::string head = fmt::format("unknown key '{}' {}", key, scope.where());
+  if (suggestion) return fmt::format("{}; did you mean '{}'?", head, *suggestion);
   std::vector<std::string_view> homes;
   for (const auto& [header, keys] : all_tables()) {
     if (std::find(keys.begin(), keys.end(), key) != keys.end()) homes.push_back(header);
@@ -1094,12 +1403,19 @@ Loader::Loader(std::string_view text, std::string source) : source_(std::move(so
 }
 
 LoadResult Loader::run(const std::vector<std::string>& overrides) {
-  TomlResult parsed = parse_toml(origins_[0].text.text(), source_);
-  if (!parsed.table) {
+  const std::string_view text = origins_[0].text.text();
+  TomlResult parsed;
+  if (const auto bad_byte = find_bad_byte(text)) {
+    error({source_, bad_byte->line, bad_byte->column, {}}, bad_byte->message);
+  } else {
+    parsed = parse_toml(text, source_);
+  }
+  if (!parsed.table && !parsed.error.empty()) {
     const int line = static_cast<int>(parsed.position.line);
     const int column = origins_[0].text.byte_column(line, static_cast<int>(parsed.position.column));
-    error({source_, line, column, {}}, parsed.error);
-  } else {
+    SyntaxError e = explain_syntax_error(parsed.error, text, line, column);
+    error({source_, e.line, e.column, {}}, std::move(e.message));
+  } else if (parsed.table) {
     origins_[0].toml_path = parsed.table->source().path;
     for (std::size_t i = 0; i < overrides.size(); ++i) {
       apply_override(*parsed.table, overrides[i], static_cast<int>(i) + 1);
@@ -1161,8 +1477,27 @@ StringLayout Loader::layout(const toml::node& node) const {
   return result;
 }
 
+// One diagnostic is one line: a name or value quoted in a message may hold
+// a newline or another control character ("a\nb" is a valid TOML string).
+std::string one_line(std::string_view message) {
+  std::string out;
+  for (char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7F) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned>(u));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void Loader::error(Diagnostic where, std::string message) {
-  where.message = std::move(message);
+  where.message = one_line(message);
   errors_.push_back(std::move(where));
 }
 
@@ -1195,7 +1530,9 @@ void Loader::apply_override(toml::table& root, std::string_view text, int index)
   }
   for (std::string_view array : {"process", "queue"}) {
     if (!doc->contains(array)) continue;
-    error(start, fmt::format("--set cannot reach inside [[{}]] arrays", array));
+    error(start, fmt::format("--set cannot reach inside [[{}]] arrays: change '{}' in the "
+                             "scenario file instead",
+                             array, text.substr(0, equals)));
     return;
   }
   merge(root, *doc);
@@ -1225,7 +1562,7 @@ std::optional<toml::table> Loader::parse_override(std::string_view text, std::si
 template <typename T>
 void Loader::read_table(const toml::table& table, std::span<const Field<T>> fields, T& target,
                         const Scope& scope) {
-  report_unknown_keys(table, fields, scope);
+  const KeySet suggested = report_unknown_keys(table, fields, scope);
   // Plain values first, so that nested tables can name their owner
   // ("thread 'reader' of process 'app'").
   for (const bool nested : {false, true}) {
@@ -1236,7 +1573,7 @@ void Loader::read_table(const toml::table& table, std::span<const Field<T>> fiel
       if (node && is_nested == nested) read_field(*node, field, target, scope);
     }
   }
-  report_missing(table, fields, scope);
+  report_missing(table, fields, scope, suggested);
 }
 
 template <typename T>
@@ -1275,38 +1612,66 @@ void Loader::read_array(const toml::node& node, const Field<T>& field, T& target
   const std::string header = "[[" + path + "]]";
   if (const toml::array* array = node.as_array()) {
     (this->*field.read_entries)(*array, target, Scope{path + ".", header, scope.owner});
+    return;
+  }
+  // [[process.thread]] with no [[process]] before it makes 'process' a
+  // table that holds nothing but that array.
+  const toml::table* table = node.as_table();
+  const auto is_entries = [](const auto& member) {
+    const toml::array* entries = member.second.as_array();
+    return entries && !entries->empty() && entries->is_array_of_tables();
+  };
+  if (table && !table->empty() && std::all_of(table->begin(), table->end(), is_entries)) {
+    const auto inner = std::find_if(table->begin(), table->end(), is_entries);
+    fail(node, fmt::format("[[{}.{}]] comes before any {}: start each entry with {} (and its "
+                           "name), then its [[{}.{}]]",
+                           path, inner->first.str(), header, header, path, inner->first.str()));
+  } else if (table) {
+    fail(node, fmt::format("'{}' must be an array of tables, written {} with double brackets, got "
+                           "a table",
+                           field.key, header));
   } else {
     fail(node, fmt::format("'{}' must be an array of tables ({}), got {}", field.key, header,
                            type_name(node)));
   }
 }
 
+// Returns the keys suggested for misspelt ones: they are not reported missing as well.
 template <typename T>
-void Loader::report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
-                                 const Scope& scope) {
+KeySet Loader::report_unknown_keys(const toml::table& table, std::span<const Field<T>> fields,
+                                   const Scope& scope) {
   std::vector<std::string_view> valid;
   for (const Field<T>& field : fields) {
     valid.push_back(field.key);
   }
+  KeySet suggested;
   for (auto&& [key, node] : table) {
     if (find_field(fields, key.str())) continue;
     const Diagnostic where = key.source().begin.line > 0 ? at(key.source()) : at(node);
-    error(where, unknown_key_message(key.str(), valid, scope));
+    std::optional<std::string_view> suggestion;
+    error(where, unknown_key_message(key.str(), node, valid, scope, suggestion));
+    if (suggestion) suggested.emplace(*suggestion);
   }
+  return suggested;
 }
 
 template <typename T>
 void Loader::report_missing(const toml::table& table, std::span<const Field<T>> fields,
-                            const Scope& scope) {
+                            const Scope& scope, const KeySet& suggested) {
   for (const Field<T>& field : fields) {
-    if (!field.rule.required) continue;
+    if (!field.rule.required || suggested.contains(field.key)) continue;
     const toml::node* node = table.get(field.key);
     const toml::array* array = node ? node->as_array() : nullptr;
     if (node && !(array && array->empty())) continue;
     const std::string owner = scope.owner ? scope.owner() : std::string();
-    const std::string message = field.rule.if_missing.empty()
-                                    ? fmt::format("missing '{}' in {}", field.key, owner)
-                                    : fmt::format(fmt::runtime(field.rule.if_missing), owner);
+    std::string message = field.rule.if_missing.empty()
+                              ? fmt::format("missing '{}' in {}", field.key, owner)
+                              : fmt::format(fmt::runtime(field.rule.if_missing), owner);
+    if (scope.header.empty() && table.empty()) {
+      message =
+          "the scenario is empty: add at least one [[process]] with a [[process.thread]], "
+          "like the example in docs/scenario-format.md";
+    }
     error(scope.header.empty() ? at_top() : at(table), message);
   }
 }
@@ -1351,6 +1716,7 @@ void Loader::read_processes(const toml::array& entries, Draft& draft, const Scop
     check_unique(table, process->name, seen, fmt::format("process name '{}'", process->name),
                  "process names must be unique");
     check_member_names(table, inner.owner());
+    count_threads(table, *process, inner.owner());
     // A condition left out for an unknown lock is not reported again where programs use it.
     if (!failed.contains("locks") && !failed.contains("conditions") &&
         !link_conditions(table.get("conditions"), process->objects, inner.owner())) {
@@ -1458,6 +1824,31 @@ void Loader::check_member_names(const toml::table& process, const std::string& o
   }
 }
 
+// Each thread costs the simulator memory (about 1KiB) and time even when
+// the scenario gives it no memory cost: a product of counts like 1_000 x
+// 1_000_000 would fail allocating instead of running.
+constexpr std::uint64_t kMaxThreadsInAll = 1'000'000;
+
+// Counts the threads a [[process]] may start, pool workers included, and
+// reports the process that takes the scenario past kMaxThreadsInAll.
+void Loader::count_threads(const toml::table& process, const ProcessSpec& spec,
+                           const std::string& owner) {
+  std::uint64_t each = 0;
+  for (const ThreadSpec& thread : spec.threads)
+    each += thread.count;
+  for (const PoolSpec& pool : spec.pools)
+    each += pool.workers;
+  const std::uint64_t before = threads_in_all_;
+  threads_in_all_ += std::min(saturating_mul(spec.count, each), kNoLimit - before);
+  if (before > kMaxThreadsInAll || threads_in_all_ <= kMaxThreadsInAll) return;
+  const toml::node* count = process.get("count");
+  error(count ? at(*count) : at(process),
+        fmt::format("too many threads: {} (count = {}, {} thread{} and pool workers each) brings "
+                    "the scenario to {} threads; at most {} in all",
+                    owner, spec.count, each, each == 1 ? "" : "s", threads_in_all_,
+                    kMaxThreadsInAll));
+}
+
 // The affinity rule allows cores 0..63; the machine may have fewer. [machine]
 // is read before [[process]] (kRootFields order), so `cores` is known here.
 void Loader::check_affinity(const toml::table& thread, const KeySet& failed) {
@@ -1515,6 +1906,9 @@ bool Loader::link_conditions(const toml::node* conditions, SyncObjects& objects,
         fmt::format("unknown lock '{}' for condition '{}' in {}", lock, name, owner);
     if (const auto suggestion = closest_match(lock, objects.locks)) {
       message += fmt::format(": did you mean '{}'?", *suggestion);
+    } else if (!objects.locks.empty()) {
+      message += fmt::format(": a condition's lock is one of the locks declared next to it ({})",
+                             fmt::join(objects.locks, ", "));
     } else {
       message += fmt::format(
           " (a condition's lock is one of the locks declared next to it: "
@@ -1564,8 +1958,11 @@ bool Loader::read_array_value(const toml::node& node, std::string_view key, cons
                               Value& value) {
   const toml::array* array = node.as_array();
   if (!array) {
-    return fail(node, fmt::format("'{}' must be an array of {}, got {}", key,
-                                  plural_noun(rule.kind), type_name(node)));
+    std::string one;  // the value as an array of one, when it is one of its elements
+    if (const auto* integer = node.as_integer()) one = fmt::format(": write [{}]", integer->get());
+    if (const auto* string = node.as_string()) one = fmt::format(": write [\"{}\"]", string->get());
+    return fail(node, fmt::format("'{}' must be an array of {}, got {}{}", key,
+                                  plural_noun(rule.kind), type_name(node), one));
   }
   if (rule.non_empty && array->empty())
     return fail(node, fmt::format("'{}' must not be empty", key));
@@ -1631,8 +2028,10 @@ bool Loader::read_named_value(const toml::node& node, std::string_view key, cons
 
 bool Loader::read_bool(const toml::node& node, std::string_view key, Value& value) {
   const toml::value<bool>* flag = node.as_boolean();
-  if (!flag)
-    return fail(node, fmt::format("'{}' must be true or false, got {}", key, type_name(node)));
+  if (!flag) {
+    return fail(node, fmt::format("'{}' must be true or false, got {}{}", key, got(node),
+                                  unquote_hint(node, "true or false")));
+  }
   value.number = flag->get() ? 1 : 0;
   return true;
 }
@@ -1641,7 +2040,8 @@ bool Loader::read_signed(const toml::node& node, std::string_view key, const Rul
                          Value& value) {
   const toml::value<std::int64_t>* integer = node.as_integer();
   if (!integer) {
-    return fail(node, fmt::format("'{}' must be an integer, got {}", key, type_name(node)));
+    return fail(node, fmt::format("'{}' must be an integer, got {}{}", key, got(node),
+                                  unquote_hint(node, "an integer")));
   }
   const std::int64_t n = integer->get();
   if (n < rule.low || n > rule.high) {
@@ -1655,7 +2055,8 @@ bool Loader::read_integer(const toml::node& node, std::string_view key, const Ru
                           Value& value) {
   const toml::value<std::int64_t>* integer = node.as_integer();
   if (!integer) {
-    return fail(node, fmt::format("'{}' must be an integer, got {}", key, type_name(node)));
+    return fail(node, fmt::format("'{}' must be an integer, got {}{}", key, got(node),
+                                  unquote_hint(node, "an integer")));
   }
   const std::int64_t n = integer->get();
   if (n < 0 || !allowed(rule, static_cast<std::uint64_t>(n))) {
@@ -1713,13 +2114,39 @@ std::optional<std::uint64_t> parse_quantity(Kind kind, std::string_view text, un
   }
 }
 
+// "4KB" where "4KiB" was meant: KB counts thousands of bytes. When the same
+// number with the binary unit would be allowed, say so.
+std::string binary_unit_hint(const Rule& rule, std::string_view text) {
+  static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+      {"kB", "KiB"}, {"KB", "KiB"}, {"MB", "MiB"}, {"GB", "GiB"}, {"TB", "TiB"}};
+  if (rule.kind != Kind::kSize) return {};
+  for (const auto& [decimal, binary] : kUnits) {
+    if (!text.ends_with(decimal)) continue;
+    const std::string meant =
+        fmt::format("{}{}", text.substr(0, text.size() - decimal.size()), binary);
+    const auto n = units::parse_size_bytes(meant);
+    if (!n || !allowed(rule, *n)) return {};
+    return fmt::format(" ({} is {} bytes: 1{} is {} bytes, 1{} is {}; did you mean '{}'?)", text,
+                       *units::parse_size_bytes(text), decimal,
+                       *units::parse_size_bytes(fmt::format("1{}", decimal)), binary,
+                       *units::parse_size_bytes(fmt::format("1{}", binary)), meant);
+  }
+  return {};
+}
+
 // "'quantum' must be a duration string like "10ms", got an integer: ..."
 std::string quantity_type_message(const toml::node& node, std::string_view key, const Rule& rule) {
   std::string message = fmt::format("'{}' must be a {} string like \"{}\", got {}", key,
                                     quantity_noun(rule.kind), rule.example, type_name(node));
   const std::string_view unit = rule.example.substr(rule.example.find_first_not_of("0123456789."));
   if (const auto* integer = node.as_integer()) {
-    message += fmt::format(": the unit is required, e.g. \"{}{}\"", integer->get(), unit);
+    // The number with the unit, unless that would be wrong too ("0ms" for a quantum).
+    const std::int64_t n = integer->get();
+    if (n > 0 && static_cast<std::uint64_t>(n) >= rule.min) {
+      message += fmt::format(": the unit is required, e.g. \"{}{}\"", n, unit);
+    } else {
+      message += fmt::format(": the unit is required, e.g. \"{}\"", rule.example);
+    }
   } else if (const auto* floating = node.as_floating_point()) {
     message += fmt::format(": the unit is required, e.g. \"{}{}\"", floating->get(), unit);
   }
@@ -1735,13 +2162,22 @@ bool Loader::read_quantity(const toml::node& node, std::string_view key, const R
   const std::optional<std::uint64_t> n = parse_quantity(rule.kind, text, &unit_error);
   if (!n) {
     // Point at the problem inside the string: column 1 is the character after the quote.
-    error(layout(node).map(1, 1 + static_cast<int>(unit_error.column)),
-          fmt::format("'{}': '{}' is not a {}: {}", key, text, quantity_noun(rule.kind),
-                      unit_error.message));
+    std::string message = fmt::format("'{}': '{}' is not a {}: {}", key, text,
+                                      quantity_noun(rule.kind), unit_error.message);
+    if (unit_error.too_large && rule.kind == Kind::kDuration) {
+      message += " (time is counted in 64-bit nanoseconds: at most about 292 years)";
+    } else if (unit_error.too_large) {
+      message += fmt::format(" ('{}' must be {})", key,
+                             rule.max == kNoLimit && rule.requirement.empty()
+                                 ? "at most " + exact_text(rule.kind, kNoLimit)
+                                 : requirement(rule));
+    }
+    error(layout(node).map(1, 1 + static_cast<int>(unit_error.column)), message);
     return false;
   }
   if (!allowed(rule, *n)) {
-    return fail(node, fmt::format("'{}' must be {}, got '{}'", key, requirement(rule), text));
+    return fail(node, fmt::format("'{}' must be {}, got '{}'{}", key, requirement(rule), text,
+                                  binary_unit_hint(rule, text)));
   }
   value.number = *n;
   return true;

@@ -137,7 +137,7 @@ class Bus : public sc_core::sc_module {
   void release_owner();
 
   BusTiming timing_;
-  std::vector<Range> ranges_;
+  std::vector<Range> ranges_;  // by base address (`port` is the attach order)
   std::vector<std::string> initiators_;
   std::vector<Ns> busy_by_initiator_;
   std::vector<BusInitiatorStats> per_initiator_;

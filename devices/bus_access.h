@@ -8,13 +8,50 @@
 #include <tlm>
 
 #include <cstdint>
+#include <vector>
 
 namespace iosim {
 
+// A payload for one access, recycled. Constructing a tlm_generic_payload
+// allocates its extension array and destroying it frees it: on every bus
+// access, that was a tenth of the cost of a DMA transfer. An access may wait
+// inside b_transport (while another initiator holds the bus), so several can
+// be in flight at once, each with its own payload from the free list.
+// SystemC runs its processes on one OS thread, so the list needs no lock.
+class RecycledPayload {
+ public:
+  RecycledPayload() {
+    auto& free = free_list();
+    if (free.empty()) {
+      trans_ = new tlm::tlm_generic_payload;
+    } else {
+      trans_ = free.back();
+      free.pop_back();
+    }
+  }
+  ~RecycledPayload() { free_list().push_back(trans_); }
+  RecycledPayload(const RecycledPayload&) = delete;
+  RecycledPayload& operator=(const RecycledPayload&) = delete;
+
+  tlm::tlm_generic_payload& get() { return *trans_; }
+
+ private:
+  // Never destroyed: payloads outlive SystemC's own teardown at exit.
+  static std::vector<tlm::tlm_generic_payload*>& free_list() {
+    static auto* free = new std::vector<tlm::tlm_generic_payload*>;
+    return *free;
+  }
+
+  tlm::tlm_generic_payload* trans_;
+};
+
+// Every field a target reads is set here, so a recycled payload carries
+// nothing over from its previous access.
 template <typename Socket>
 bool bus_access(Socket& socket, tlm::tlm_command cmd, std::uint64_t address, std::uint8_t* data,
                 std::uint32_t length) {
-  tlm::tlm_generic_payload trans;
+  RecycledPayload recycled;
+  tlm::tlm_generic_payload& trans = recycled.get();
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   trans.set_command(cmd);
   trans.set_address(address);
@@ -22,6 +59,7 @@ bool bus_access(Socket& socket, tlm::tlm_command cmd, std::uint64_t address, std
   trans.set_data_length(length);
   trans.set_streaming_width(length);
   trans.set_byte_enable_ptr(nullptr);
+  trans.set_byte_enable_length(0);
   trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   socket->b_transport(trans, delay);

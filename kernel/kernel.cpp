@@ -65,6 +65,7 @@ sched::Task Kernel::task_view(const Thread& t, iosim_ready_reason reason) const 
 }
 
 void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
+  const bool was_gil_wait = t.state == ThreadState::kWaiting && t.wait == WaitKind::kGil;
   Ns elapsed = now_ns() - t.state_since;
   ThreadStats& st = t.stats;
   switch (t.state) {
@@ -87,17 +88,24 @@ void Kernel::set_state(Thread& t, ThreadState s, WaitKind wait) {
   }
   if (s != ThreadState::kWaiting) t.blocker = nullptr;
   memory_probe_.set(memory_.in_use());
-  if (observer_) {
-    observer_->thread_state(now_ns(), t, t.state, s);
-    if (memory_.in_use() != memory_reported_) {
-      memory_reported_ = memory_.in_use();
-      observer_->memory_in_use(now_ns(), memory_reported_);
-    }
+  for (KernelObserver* o : observers_)
+    o->thread_state(now_ns(), t, t.state, s);
+  if (!observers_.empty() && memory_.in_use() != memory_reported_) {
+    memory_reported_ = memory_.in_use();
+    for (KernelObserver* o : observers_)
+      o->memory_in_use(now_ns(), memory_reported_);
   }
   t.state = s;
   t.wait = wait;
   t.state_since = now_ns();
   last_change_ = now_ns();
+  // The GIL's waiters are counted as their states change, so a trace of
+  // the count agrees with the threads' GIL waits to the nanosecond.
+  if (was_gil_wait != (s == ThreadState::kWaiting && wait == WaitKind::kGil)) {
+    Gil& g = t.process->gil;
+    g.waiting = was_gil_wait ? g.waiting - 1 : g.waiting + 1;
+    gil_changed(*t.process);
+  }
   if (config_.record_schedule) state_log_.push_back(StateChange{now_ns(), t.id, s});
 }
 
@@ -106,6 +114,7 @@ void Kernel::make_ready(Core* core, Thread& t, iosim_ready_reason reason) {
   set_state(t, ThreadState::kReady);
   ++ready_;
   ready_changed();
+  if (decisions_) decisions_->readied(now_ns(), t, reason);
   policy_->enqueue(task_view(t, reason), now_ns());
   if (!core) return;
   if (kick_idle_core(*core, t)) return;
@@ -159,7 +168,8 @@ void Kernel::resched_core(Core& core, std::size_t c) {
 
 void Kernel::ready_changed() {
   run_queue_probe_.set(ready_);
-  if (observer_) observer_->ready_count(now_ns(), ready_);
+  for (KernelObserver* o : observers_)
+    o->ready_count(now_ns(), ready_);
 }
 
 void Kernel::stop_run(KernelStop why) {
@@ -238,6 +248,7 @@ Thread* Kernel::pick(Core& core) {
   kicked_[static_cast<std::size_t>(core.id())] = false;
   for (;;) {
     std::uint64_t id = policy_->pick(core.id(), now_ns());
+    if (decisions_) decisions_->picked(now_ns(), core.id(), id);
     if (id == IOSIM_NO_TASK) return nullptr;
     // A daemon killed while it waited in the queue: drop it.
     if (id < threads_.size() && threads_[id]->killed && threads_[id]->state == ThreadState::kDone) {
@@ -317,6 +328,7 @@ void Kernel::arm_quantum(Core& core, Thread& t) {
   Ns quantum = 0;
   if (config_.mode == SchedMode::kPreemptive)
     quantum = policy_->timeslice_ns(task_view(t, IOSIM_READY_PREEMPTED), core.id());
+  if (decisions_) decisions_->granted(now_ns(), core.id(), t, std::max<Ns>(quantum, 0));
   if (quantum <= 0) {  // runs until it blocks: no deadline may interrupt it
     disarm_quantum(core);
     return;
@@ -488,8 +500,9 @@ void Kernel::advance(Context& c) {
 
 void Kernel::leave_core(Core& core, Thread& t, const char* why) {
   auto c = static_cast<std::size_t>(core.id());
-  if (config_.record_schedule)
-    schedule_.push_back(Slice{core.id(), t.id, slice_start_[c], now_ns(), why});
+  const Slice slice{core.id(), t.id, slice_start_[c], now_ns(), why};
+  if (config_.record_schedule) schedule_.push_back(slice);
+  if (decisions_) decisions_->left(slice);
   const std::string_view reason = why;
   if (reason != "preempted") {  // a CPU burst ends when the thread stops itself
     Ns cpu = t.stats.user + t.stats.sys;

@@ -121,6 +121,26 @@ class KernelObserver {
   virtual void ready_count(Ns at, std::uint64_t ready) = 0;
   virtual void memory_in_use(Ns at, std::uint64_t bytes) = 0;  // sampled at state changes
   virtual void io_finished(const IoRecord& r) = 0;             // needs the schedule log on
+  // The GIL of python process `p` changed hands, or its number of waiters
+  // changed: `holder` (null when free) and the threads waiting for it.
+  virtual void gil_changed(Ns /*at*/, const Process& /*p*/, const Thread* /*holder*/,
+                           std::uint64_t /*waiting*/) {}
+};
+
+// Told every scheduling decision as it is made, with what the policy was
+// asked about: `iosim run --decisions` writes them down (grader/decision_log.h),
+// and the grader checks them against the kernel's own state.
+class DecisionObserver {
+ public:
+  virtual ~DecisionObserver() = default;
+  virtual void readied(Ns at, const Thread& t, iosim_ready_reason reason) = 0;
+  // The policy's answer to pick(core), before the kernel checks it: a thread
+  // id, or IOSIM_NO_TASK.
+  virtual void picked(Ns at, int core, std::uint64_t chosen) = 0;
+  // The slice the policy gave a thread on `core` (0: until it blocks), at
+  // dispatch and when a slice is renewed because nobody else is ready.
+  virtual void granted(Ns at, int core, const Thread& t, Ns slice) = 0;
+  virtual void left(const Slice& slice) = 0;
 };
 
 // What a thread that cannot run is waiting for, to explain a stall.
@@ -149,7 +169,9 @@ class Kernel : public CoreSoftware {
   void load(const Workload& workload);
   // Called once, when every process has ended or the kernel stopped the run.
   void on_finish(std::function<void()> callback) { finish_ = std::move(callback); }
-  void observe(KernelObserver* observer) { observer_ = observer; }
+  // Adds an observer (a waveform and a timeline may watch the same run).
+  void observe(KernelObserver* observer) { observers_.push_back(observer); }
+  void observe_decisions(DecisionObserver* observer) { decisions_ = observer; }
 
   void run(Core& core) override;
 
@@ -176,6 +198,10 @@ class Kernel : public CoreSoftware {
   std::vector<WaitInfo> waits() const;
   // A cycle of threads each waiting for the next (a deadlock), or empty.
   std::vector<std::uint64_t> wait_cycle() const;
+  // Nothing can ever make a live thread runnable again: each waits for
+  // another, and no thread, timed event, I/O or kernel work is under way.
+  // Only unasked-for interrupts (a periodic tick) may still come.
+  bool stalled() const;
 
  private:
   // A timed kernel event: a thread's start or wake-up, a GIL drop check, an
@@ -246,7 +272,8 @@ class Kernel : public CoreSoftware {
   Thread* create_thread(Core* core, Process& p, const ThreadSpec& spec, const Program& program,
                         const std::string& name, Ns start);
   bool reserve(Process* owner, std::uint64_t bytes, const std::string& what);
-  bool attach_buffer(Context& c, const Program& program, Process* owner, const std::string& what);
+  bool reserve(Process* owner, std::uint64_t bytes, const MemoryLabel& what);
+  bool attach_buffer(Context& c, const Program& program, Process* owner, const MemoryLabel& what);
   void free_buffer(Context& c, Process* owner);
   bool sys_spawn(Core& core, Thread& t, const Op& op);
   bool sys_join(Core& core, Thread& t, const Op& op);
@@ -286,6 +313,7 @@ class Kernel : public CoreSoftware {
   void release_gil(Core& core, Thread& t);
   void arm_gil_check(Core& core, Process& p);
   void gil_check(Core& core, Process& p, std::uint64_t switches);
+  void gil_changed(const Process& p);
 
   // kernel_loop.cpp: event loops and executor pools.
   bool sys_gather(Core& core, Thread& t, const Op& op);
@@ -333,7 +361,8 @@ class Kernel : public CoreSoftware {
   std::vector<ConsoleLine> console_;
   std::vector<IoRecord> io_log_;
   std::vector<StateChange> state_log_;
-  KernelObserver* observer_ = nullptr;
+  std::vector<KernelObserver*> observers_;
+  DecisionObserver* decisions_ = nullptr;
   std::uint64_t memory_reported_ = 0;
   Probe run_queue_probe_{"kernel", "run_queue", 32};
   Probe memory_probe_{"kernel", "memory_in_use", 48};  // bytes, sampled at state changes

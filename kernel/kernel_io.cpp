@@ -72,7 +72,8 @@ void Kernel::io_record_done(Context& c) {
   if (!record) return;
   record->done = now_ns();
   c.record = -1;
-  if (observer_) observer_->io_finished(*record);
+  for (KernelObserver* o : observers_)
+    o->io_finished(*record);
 }
 
 bool Kernel::sys_disk(Core& core, Thread& t, const Op& op) {

@@ -63,8 +63,10 @@ std::uint64_t Kernel::create_tasks(Thread& t, const CoroutineSpec& spec, std::ui
   EventLoop& loop = *t.loop;
   std::uint64_t created = 0;
   for (; created < n && stop_ == KernelStop::kNone; ++created) {
-    const std::string what =
-        fmt::format("task {} ({}) of {}", loop.tasks.size(), spec.name, thread_label(t));
+    const std::size_t index = loop.tasks.size();
+    const MemoryLabel what = [&] {
+      return fmt::format("task {} ({}) of {}", index, spec.name, thread_label(t));
+    };
     if (!reserve(t.process, config_.memory.task, what)) break;
     auto task = std::make_unique<LoopTask>();
     task->id = loop.tasks.size();

@@ -53,15 +53,20 @@ bool Kernel::reserve(Process* owner, std::uint64_t bytes, const std::string& wha
   return false;
 }
 
+// The same, naming what it is for only if it does not fit.
+bool Kernel::reserve(Process* owner, std::uint64_t bytes, const MemoryLabel& what) {
+  return reserve(owner, bytes, memory_.fits(bytes) ? std::string() : what());
+}
+
 bool Kernel::attach_buffer(Context& c, const Program& program, Process* owner,
-                           const std::string& what) {
+                           const MemoryLabel& what) {
   const std::uint64_t bytes = io_buffer_bytes(program, config_.map.sector_bytes);
   if (bytes == 0) return true;
-  if (!reserve(owner, bytes, "the I/O buffer of " + what)) return false;
+  if (!reserve(owner, bytes, [&] { return "the I/O buffer of " + what(); })) return false;
   const auto address = buffers_.allocate(bytes);
   if (!address) {  // enough memory in total, but not in one piece
     memory_.release(owner, bytes);
-    memory_.fail("the I/O buffer of " + what + " (RAM is fragmented)", bytes, now_ns());
+    memory_.fail("the I/O buffer of " + what() + " (RAM is fragmented)", bytes, now_ns());
     if (config_.memory.stop_when_exhausted) stop_run(KernelStop::kOutOfMemory);
     return false;
   }
@@ -135,7 +140,7 @@ Process* Kernel::start_process(Core* core, const ProcessSpec& spec, std::uint32_
 
 Thread* Kernel::create_thread(Core* core, Process& p, const ThreadSpec& spec,
                               const Program& program, const std::string& name, Ns start) {
-  const std::string what = fmt::format("thread '{}' of process '{}'", name, p.name);
+  const MemoryLabel what = [&] { return fmt::format("thread '{}' of process '{}'", name, p.name); };
   const std::uint64_t bytes = config_.memory.thread_stack + config_.memory.thread_kernel;
   if (!reserve(&p, bytes, what)) return nullptr;
   auto id = static_cast<std::uint64_t>(threads_.size());
@@ -322,6 +327,7 @@ void Kernel::kill_thread(Core* core, Thread& t) {
   if (t.holds_gil) {
     t.holds_gil = false;
     t.process->gil.holder = nullptr;
+    gil_changed(*t.process);
   }
   end_thread(core, t);
 }

@@ -314,6 +314,7 @@ void Kernel::grant_gil(Core& core, Process& p, Thread& t) {
   g.since = now_ns();
   ++g.switches;
   ++counters_.gil_switches;
+  gil_changed(p);
   arm_gil_check(core, p);
 }
 
@@ -331,6 +332,13 @@ void Kernel::release_gil(Core& core, Thread& t) {
     for (Thread* other : g.waiters)
       other->blocker = w;
   }
+  if (!g.holder) gil_changed(p);  // else grant_gil told
+}
+
+// Tells the observers (a waveform's GIL signals) its holder and waiters.
+void Kernel::gil_changed(const Process& p) {
+  for (KernelObserver* o : observers_)
+    o->gil_changed(now_ns(), p, p.gil.holder, p.gil.waiting);
 }
 
 // While someone waits, a check runs one switch interval after the GIL last
@@ -418,6 +426,31 @@ std::vector<std::uint64_t> Kernel::wait_cycle() const {
     }
   }
   return {};
+}
+
+// A thread that only another thread can wake: it waits for one, or it runs
+// an event loop whose tasks all wait for one (nothing of it is in flight).
+static bool waits_for_a_thread(const Thread& t) {
+  return t.state == ThreadState::kWaiting ||
+         (t.state == ThreadState::kBlocked && t.loop && t.loop->polling);
+}
+
+// A tickless machine in this state has no SystemC activity left; a periodic
+// one ticks for ever, and each tick finds nothing to do. A core still in
+// kernel mode with no thread may be about to wake someone (a process's
+// exit wakes its joiners after its cost), so only idle cores, or cores
+// taking a tick from idle, count.
+bool Kernel::stalled() const {
+  if (!loaded_ || live_processes_ == 0 || stop_ != KernelStop::kNone) return false;
+  if (ready_ != 0 || !timeouts_.empty() || disk_.in_flight() != 0 || nic_.in_flight() != 0)
+    return false;
+  for (std::size_t c = 0; c < running_.size(); ++c) {
+    const CoreMode mode = cpu_.core(static_cast<int>(c)).mode();
+    if (running_[c] || !(idle_[c] || mode == CoreMode::kIrq)) return false;
+  }
+  return std::all_of(threads_.begin(), threads_.end(), [](const auto& t) {
+    return t->state == ThreadState::kDone || waits_for_a_thread(*t);
+  });
 }
 
 }  // namespace iosim

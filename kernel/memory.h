@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +16,11 @@
 namespace iosim {
 
 struct Process;
+
+// What a reservation is for, as a failure names it ("thread 'worker[12]' of
+// process 'app'"). Built only when the reservation fails: formatting it for
+// every one of a million threads cost more than creating them.
+using MemoryLabel = std::function<std::string()>;
 
 struct MemoryFailure {
   Ns time = 0;
@@ -34,6 +40,7 @@ class MemoryAccount {
     failures_.push_back(MemoryFailure{now, what, bytes, used_, capacity_});
   }
 
+  bool fits(std::uint64_t bytes) const { return bytes <= capacity_ - used_; }
   std::uint64_t capacity() const { return capacity_; }
   std::uint64_t in_use() const { return used_; }
   std::uint64_t peak() const { return peak_; }

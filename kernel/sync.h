@@ -50,6 +50,7 @@ struct Gil {
   std::uint64_t switches = 0;  // changes of holder (tells a drop request it is stale)
   bool check_armed = false;    // a drop-request timeout is pending
   std::uint64_t drop_requests = 0;
+  std::uint64_t waiting = 0;  // threads in state kWaiting for it, for traces
 };
 
 }  // namespace iosim

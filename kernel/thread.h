@@ -75,7 +75,7 @@ struct Thread {
         name(std::move(name)),
         process(&process),
         spec(&spec),
-        data(seed, "thread-data/" + this->name) {
+        data(seed, "thread-data/", this->name) {
     main.thread = this;
     main.program = &program;
     ctx = &main;
