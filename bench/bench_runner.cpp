@@ -192,19 +192,11 @@ void BenchRunner::connection_sweeps(BenchTable& table) {
 // The same work per core, 1 to 64 cores: the curve is linear when a core
 // costs the same however many there are.
 void BenchRunner::core_sweep(BenchTable& table) {
-  const std::uint64_t per_core = config_.quick ? 500 : 5'000;
-  const std::uint64_t top = config_.quick ? 8 : 64;
-  Sweep s;
-  s.name = "cores";
-  s.what = fmt::format("cores, {} single-burst jobs each", per_core);
-  for (std::uint64_t cores = 1; cores <= top; cores *= 2) {
-    progress(fmt::format("cores: {}", cores));
-    const IosimRun run = iosim(fmt::format("cores-{}", cores),
-                               cpu_jobs_scenario(per_core * cores, static_cast<int>(cores)));
-    s.points.push_back({static_cast<double>(cores), run.timed.seconds});
-  }
-  fit(s);
-  table.add(std::move(s));
+  std::vector<std::uint64_t> sizes;
+  for (std::uint64_t cores = 1; cores <= (config_.quick ? 8 : 64); cores *= 2)
+    sizes.push_back(cores);
+  table.add(sweep("cores", "cores, 8 threads of 500 bursts each per core", sizes, cores_scenario,
+                  nullptr));
 }
 
 void BenchRunner::tracing(BenchTable& table) {

@@ -62,6 +62,13 @@ std::string cpu_jobs_scenario(std::uint64_t jobs, int cores) {
          "\n[[process]]\nname = \"jobs\"\n" + thread_entries(jobs, "job", "compute 100us\n");
 }
 
+std::string cores_scenario(std::uint64_t cores) {
+  return header(fmt::format("8 threads on each of {} cores", cores), static_cast<int>(cores)) +
+         "\n[kernel]\npolicy = \"rr\"\nquantum = \"10ms\"\n" + kRoomyMemory +
+         "\n[[process]]\nname = \"work\"\n" +
+         thread_entries(8 * cores, "worker", "repeat 500 {\n  compute 100us\n  yield\n}\n");
+}
+
 std::string threads_scenario(std::uint64_t threads) {
   return header(fmt::format("{} connection threads", threads), 4) + kFastNetwork + kRoomyMemory +
          "\n[[process]]\nname = \"server\"\n" +

@@ -16,6 +16,12 @@ namespace iosim::bench {
 // `cores` cores under Round-Robin: scheduling, dispatch and exit only.
 std::string cpu_jobs_scenario(std::uint64_t jobs, int cores);
 
+// `cores` cores, each with the same work: 8 threads per core, each running
+// 500 bursts of 100 us with a yield between them (Round-Robin). The
+// threads are few, so the curve shows what a core costs, not what a
+// growing number of threads does to the caches.
+std::string cores_scenario(std::uint64_t cores);
+
 // `threads` threads on 4 cores, each handling one connection: a little
 // compute, a network request through the card, a little compute.
 std::string threads_scenario(std::uint64_t threads);
