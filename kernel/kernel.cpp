@@ -30,6 +30,7 @@ Kernel::Kernel(KernelConfig config, std::unique_ptr<sched::Policy> policy, Cpu& 
       buffers_(config_.map.ram_user_base, config_.map.ram_size) {
   auto n = static_cast<std::size_t>(cpu.cores());
   running_.assign(n, nullptr);
+  dispatching_.assign(n, nullptr);
   last_thread_.assign(n, kNoThread);
   slice_start_.assign(n, 0);
   slice_end_.assign(n, kNever);
@@ -258,6 +259,7 @@ Thread* Kernel::pick(Core& core) {
     if (!check_pick(core, id)) return nullptr;
     --ready_;
     ready_changed();
+    dispatching_[static_cast<std::size_t>(core.id())] = threads_[id].get();
     return threads_[id].get();
   }
 }
@@ -270,9 +272,13 @@ bool Kernel::check_pick(Core& core, std::uint64_t id) {
     problem = fmt::format("task {} does not exist (ids are 0..{})", id, threads_.size() - 1);
   } else {
     const Thread& t = *threads_[id];
+    const auto taken = std::find(dispatching_.begin(), dispatching_.end(), &t);
     if (t.state == ThreadState::kRunning) {
       const auto where = std::find(running_.begin(), running_.end(), &t) - running_.begin();
       problem = fmt::format("task {} ({}) is already running on core {}", id, t.name, where);
+    } else if (taken != dispatching_.end()) {
+      problem = fmt::format("task {} ({}) was already picked for core {}, which is switching to it",
+                            id, t.name, taken - dispatching_.begin());
     } else if (t.state != ThreadState::kReady) {
       problem = fmt::format("task {} ({}) is not ready: it is {}", id, t.name, state_name(t.state));
     } else if (!allowed_on(t, c)) {
@@ -284,6 +290,8 @@ bool Kernel::check_pick(Core& core, std::uint64_t id) {
   std::string ready;
   for (const auto& t : threads_) {
     if (t->state != ThreadState::kReady) continue;
+    if (std::find(dispatching_.begin(), dispatching_.end(), t.get()) != dispatching_.end())
+      continue;
     ready += fmt::format("{}{} ({})", ready.empty() ? "" : ", ", t->id, t->name);
   }
   fault_ = PolicyFault{now_ns(), core.id(),
@@ -308,6 +316,7 @@ void Kernel::dispatch(Core& core, Thread& t) {
   set_state(t, ThreadState::kRunning);
   if (t.stats.first_run < 0) t.stats.first_run = now_ns();
   running_[c] = &t;
+  dispatching_[c] = nullptr;
   t.last_core = core.id();
   core.thread_probe().set(t.id + 1);
   slice_start_[c] = now_ns();

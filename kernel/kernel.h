@@ -369,6 +369,10 @@ class Kernel : public CoreSoftware {
 
   // Per core.
   std::vector<Thread*> running_;
+  // Picked but not yet running: dispatch() pays the context switch first, and
+  // in that time no other core may take the same thread (a policy whose pick
+  // leaves it queued would otherwise run it twice).
+  std::vector<Thread*> dispatching_;
   std::vector<std::uint64_t> last_thread_;  // for context-switch accounting
   std::vector<Ns> slice_start_, slice_end_;
   std::vector<bool> need_resched_, idle_, kicked_;

@@ -319,5 +319,28 @@ name = "app"
   });
 }
 
+TEST(PolicyFault, OneTaskPickedForTwoCoresIsAFaultNotTwoRuns) {
+  // The peek policy's pick leaves the task queued. The first core to take it
+  // spends the context switch before the task is running; the other core,
+  // asking meanwhile, must not be allowed to run it as well.
+  Scenario s = scenario_from_toml(R"(
+[machine]
+cores = 2
+[[process]]
+name = "app"
+  [[process.thread]]
+  name = "a"
+  program = "compute 1ms"
+)");
+  s.kernel.policy = IOSIM_TEST_PEEK_POLICY;
+  run_until(s, RunEnd::kPolicyFault, [](Platform& p) {
+    const std::string& message = p.kernel().fault().message;
+    EXPECT_NE(message.find("task 0 (a) was already picked for core "), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("ready tasks: none"), std::string::npos) << message;
+    EXPECT_LT(p.kernel().fault().time, 1 * kMs) << "caught at the second pick, not after the run";
+  });
+}
+
 }  // namespace
 }  // namespace iosim
