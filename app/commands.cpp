@@ -132,11 +132,8 @@ void print_pictures(Platform& platform, const RunOptions& options) {
 }
 
 int report_and_exit(Platform& platform, const RunOptions& options, const std::string& status) {
-  Report report = collect_report(platform, status);
-  if (options.brief) {  // a million rows would cost more than the run (docs/performance.md)
-    report.threads.clear();
-    report.processes.clear();
-  }
+  // --brief: a million rows would cost more than the run (docs/performance.md).
+  const Report report = collect_report(platform, status, /*rows=*/!options.brief);
   std::fputs((options.json ? report_json(report) : report_text(report)).c_str(), stdout);
   if (!options.json) print_pictures(platform, options);
   return end_of_run(platform, status);

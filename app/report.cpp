@@ -90,36 +90,80 @@ ProcessReport process_report(const Process& p) {
 
 // Averages over threads that finished (killed daemons do not count);
 // Jain's index J = (sum x)^2 / (n * sum x^2) over x = CPU time / lifetime:
-// 1 when every thread got the same share of the CPU while it lived.
-Metrics metrics(const Report& r) {
-  Metrics m;
-  double turnaround = 0, response = 0, waiting = 0, sum = 0, squares = 0;
-  for (const ThreadReport& t : r.threads) {
-    if (t.turnaround < 0) continue;
-    ++m.finished;
-    turnaround += static_cast<double>(t.turnaround);
-    response += static_cast<double>(t.response);
-    waiting += static_cast<double>(t.ready_wait);
+// 1 when every thread got the same share of the CPU while it lived. Summed
+// thread by thread, so it needs no list of rows.
+class MetricsSum {
+ public:
+  void add(const ThreadReport& t) {
+    if (t.turnaround < 0) return;
+    ++finished_;
+    turnaround_ += static_cast<double>(t.turnaround);
+    response_ += static_cast<double>(t.response);
+    waiting_ += static_cast<double>(t.ready_wait);
     const double x =
         t.turnaround > 0 ? static_cast<double>(t.cpu) / static_cast<double>(t.turnaround) : 0;
-    sum += x;
-    squares += x * x;
+    sum_ += x;
+    squares_ += x * x;
   }
-  if (m.finished > 0) {
-    const auto n = static_cast<double>(m.finished);
-    m.avg_turnaround = static_cast<Ns>(turnaround / n);
-    m.avg_response = static_cast<Ns>(response / n);
-    m.avg_waiting = static_cast<Ns>(waiting / n);
-    m.fairness = squares > 0 ? sum * sum / (n * squares) : 1;
-    if (r.sim_time > 0) m.throughput = n * 1e9 / static_cast<double>(r.sim_time);
+
+  Metrics result(const Report& r) const {
+    Metrics m;
+    m.finished = finished_;
+    if (finished_ > 0) {
+      const auto n = static_cast<double>(finished_);
+      m.avg_turnaround = static_cast<Ns>(turnaround_ / n);
+      m.avg_response = static_cast<Ns>(response_ / n);
+      m.avg_waiting = static_cast<Ns>(waiting_ / n);
+      m.fairness = squares_ > 0 ? sum_ * sum_ / (n * squares_) : 1;
+      if (r.sim_time > 0) m.throughput = n * 1e9 / static_cast<double>(r.sim_time);
+    }
+    Ns busy = 0, all = 0;
+    for (const CoreReport& c : r.cores) {
+      busy += c.busy;
+      all += c.busy + c.idle;
+    }
+    m.utilisation = all > 0 ? static_cast<double>(busy) / static_cast<double>(all) : 0;
+    return m;
   }
-  Ns busy = 0, all = 0;
-  for (const CoreReport& c : r.cores) {
-    busy += c.busy;
-    all += c.busy + c.idle;
+
+ private:
+  std::uint64_t finished_ = 0;
+  double turnaround_ = 0, response_ = 0, waiting_ = 0, sum_ = 0, squares_ = 0;
+};
+
+// The per-thread rows and the metrics; without rows, only the metrics.
+void collect_threads(Report& r, const Kernel& kernel, bool rows) {
+  MetricsSum sum;
+  for (const auto& t : kernel.threads()) {
+    ThreadReport row = thread_report(*t);
+    sum.add(row);
+    if (rows) r.threads.push_back(std::move(row));
   }
-  m.utilisation = all > 0 ? static_cast<double>(busy) / static_cast<double>(all) : 0;
-  return m;
+  r.metrics = sum.result(r);
+}
+
+// Names for the console and the stall: every thread's with rows, else only
+// those the report mentions (a million names would cost more than the run).
+void collect_thread_names(Report& r, const Kernel& kernel, bool rows) {
+  const auto& threads = kernel.threads();
+  r.thread_names.resize(threads.size());
+  auto name = [&](std::uint64_t id) {
+    if (id < threads.size() && r.thread_names[id].empty())
+      r.thread_names[id] = qualified_name(*threads[id]);
+  };
+  if (rows) {
+    for (std::uint64_t id = 0; id < threads.size(); ++id)
+      name(id);
+    return;
+  }
+  for (const ConsoleLine& line : r.console)
+    name(line.thread);
+  for (const WaitInfo& w : r.waits) {
+    name(w.thread);
+    if (w.held_by >= 0) name(static_cast<std::uint64_t>(w.held_by));
+  }
+  for (std::uint64_t id : r.cycle)
+    name(id);
 }
 
 }  // namespace
@@ -136,7 +180,7 @@ FaultReport fault_report(Platform& platform) {
   return {PolicyFault{f.time_ns, f.core, f.message}, grader::failure_kind_name(f.kind), f.call};
 }
 
-Report collect_report(Platform& platform, const std::string& status) {
+Report collect_report(Platform& platform, const std::string& status, bool rows) {
   const Scenario& s = platform.scenario();
   Report r;
   r.scenario = s.name;
@@ -162,11 +206,11 @@ Report collect_report(Platform& platform, const std::string& status) {
     r.cores.push_back(cr);
   }
   const Kernel& kernel = platform.kernel();
-  for (const auto& t : kernel.threads())
-    r.threads.push_back(thread_report(*t));
-  for (const Process& p : kernel.processes())
-    r.processes.push_back(process_report(p));
-  r.metrics = metrics(r);
+  collect_threads(r, kernel, rows);
+  if (rows) {
+    for (const Process& p : kernel.processes())
+      r.processes.push_back(process_report(p));
+  }
   r.memory_capacity = kernel.memory().capacity();
   r.memory_peak = kernel.memory().peak();
   r.memory_in_use = kernel.memory().in_use();
@@ -175,8 +219,6 @@ Report collect_report(Platform& platform, const std::string& status) {
   for (std::size_t i = 0; i < w.shared.variables.size(); ++i)
     r.shared_variables.emplace_back(w.shared.variables[i].name, kernel.shared().variables[i]);
   r.console = kernel.console();
-  for (const auto& t : kernel.threads())
-    r.thread_names.push_back(qualified_name(*t));
   if (status == "policy_fault") {
     FaultReport f = fault_report(platform);
     r.fault = std::move(f.fault);
@@ -189,6 +231,7 @@ Report collect_report(Platform& platform, const std::string& status) {
     r.waits = kernel.waits();
     r.cycle = kernel.wait_cycle();
   }
+  collect_thread_names(r, kernel, rows);
   r.devices.push_back({"disk", platform.disk().stats()});
   r.devices.push_back({"dma", platform.dma().stats()});
   r.devices.push_back({"nic", platform.nic().stats()});

@@ -94,7 +94,10 @@ struct Report {
   std::vector<IrqLineReport> irq_lines;
 };
 
-Report collect_report(Platform& platform, const std::string& status);
+// With `rows` false (--brief) the report has no per-thread or per-process
+// rows: the metrics are summed thread by thread instead, so a run of a
+// million threads does not build a million rows it will not print.
+Report collect_report(Platform& platform, const std::string& status, bool rows = true);
 
 // A policy fault as the report tells it: the kernel's own check (the policy
 // chose a task it may not run: kind "invalid_decision", in pick), or, for a

@@ -42,6 +42,7 @@ class BenchRunner {
   void baseline(BenchTable& table);
   void cpu_jobs(BenchTable& table);
   void io_sweeps(BenchTable& table);
+  void disk_rows(BenchTable& table, const std::string& what, const IosimRun& run);
   void connection_sweeps(BenchTable& table);
   void core_sweep(BenchTable& table);
   void tracing(BenchTable& table);

@@ -84,8 +84,10 @@ std::string tasks_scenario(std::uint64_t tasks) {
              tasks);
 }
 
-std::string disk_reads_scenario(std::uint64_t reads) {
-  return header(fmt::format("{} disk reads", reads), 1) +
+namespace {
+
+std::string disk_reads(std::uint64_t reads, const std::string& dma) {
+  return header(fmt::format("{} disk reads", reads), 1) + dma +
          "\n[machine.disk]\ntype = \"ssd\"\n\n[kernel]\ndisk_driver = \"dma\"\n"
          "completion = \"interrupt\"\n" +
          kRoomyMemory +
@@ -93,6 +95,16 @@ std::string disk_reads_scenario(std::uint64_t reads) {
              "\n[[process]]\nname = \"reader\"\n  [[process.thread]]\n  name = \"reader\"\n"
              "  program = '''\nrepeat {} {{\n  read 4KiB\n}}\n'''\n",
              reads);
+}
+
+}  // namespace
+
+std::string disk_reads_scenario(std::uint64_t reads) {
+  return disk_reads(reads, "");
+}
+
+std::string disk_reads_page_dma_scenario(std::uint64_t reads) {
+  return disk_reads(reads, "\n[machine.dma]\nburst = \"4KiB\"\n");
 }
 
 std::string net_requests_scenario(std::uint64_t requests) {

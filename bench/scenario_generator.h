@@ -32,6 +32,9 @@ std::string tasks_scenario(std::uint64_t tasks);
 // One thread reading 4 KiB from an SSD `reads` times through the full path:
 // syscall, driver, controller firmware, DMA, interrupt, wake-up.
 std::string disk_reads_scenario(std::uint64_t reads);
+// The same with the DMA engine moving a whole 4 KiB page per bus grant
+// (the default, 64 bytes, makes 128 bus accesses of each read).
+std::string disk_reads_page_dma_scenario(std::uint64_t reads);
 
 // One thread making `requests` network requests one after the other.
 std::string net_requests_scenario(std::uint64_t requests);

@@ -1,5 +1,6 @@
 #include "devices/timer.h"
 
+#include <algorithm>
 #include <string>
 
 namespace iosim {
@@ -11,8 +12,7 @@ Timer::Timer(sc_core::sc_module_name name)
       [this](std::uint64_t v, unsigned) {
         mode_ = v <= kPeriodic && interval_ > 0 ? v : kStopped;
         if (mode_ == kStopped) {
-          fire_.cancel();
-          deadline_ = -1;
+          deadline_ = -1;  // a pending fire_ finds nothing to do (see arm())
         } else {
           arm(now_ns() + interval_);
         }
@@ -35,14 +35,29 @@ Timer::Timer(sc_core::sc_module_name name)
   dont_initialize();
 }
 
+// The kernel re-arms a core's timer at every dispatch and stops it at every
+// block, always a little later than before. Cancelling a SystemC timed
+// notification leaves it in SystemC's event queue until its time, so a
+// cancel per re-arm kept hundreds of dead entries there and made every
+// event of the run slower. Instead a later deadline leaves fire_ where it is:
+// when it fires early, expire() schedules it again for the deadline.
 void Timer::arm(Ns at) {
   deadline_ = at;
+  const Ns now = now_ns();
+  at = std::max(at, now);
+  if (fire_at_ >= 0 && fire_at_ <= at) return;  // expire() moves it on
   fire_.cancel();
-  fire_.notify(to_sc(at > now_ns() ? at - now_ns() : 0));
+  fire_.notify(to_sc(at - now));
+  fire_at_ = at;
 }
 
 void Timer::expire() {
-  if (deadline_ < 0 || now_ns() < deadline_) return;  // re-armed or stopped meanwhile
+  fire_at_ = -1;
+  if (deadline_ < 0) return;   // stopped meanwhile
+  if (now_ns() < deadline_) {  // re-armed later meanwhile
+    arm(deadline_);
+    return;
+  }
   ++expiries_;
   tick_.set(expiries_ & 1);
   irq.pulse();

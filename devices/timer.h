@@ -50,6 +50,9 @@ class Timer : public sc_core::sc_module {
   std::uint64_t mode_ = kStopped;
   Ns interval_ = 0;
   Ns deadline_ = -1;
+  // When fire_ is due (-1: not scheduled). It may be earlier than deadline_:
+  // see arm().
+  Ns fire_at_ = -1;
   std::uint64_t expiries_ = 0;
   sc_core::sc_event fire_;
   RegisterBank regs_;

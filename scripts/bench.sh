@@ -16,10 +16,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
 build="${BENCH_BUILD_DIR:-build-release}"
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 # GCC 12 at -O3 warns falsely (-Wrestrict) about the memcpy inside
 # std::string's operator+; every other warning stays an error.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DIOSIM_BENCH=ON \
-  -DCMAKE_CXX_FLAGS=-Wno-restrict >/dev/null
+  -DCMAKE_CXX_FLAGS=-Wno-restrict "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target iosim_bench
 args=(--json "${BENCH_JSON:-$build/bench-results.json}")
 if [ -n "${BENCH_QUICK:-}" ]; then args+=(--quick); fi

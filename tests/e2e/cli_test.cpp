@@ -175,7 +175,7 @@ TEST(DiskImage, LoadsTheImageBesideTheScenarioAndSavesTheResult) {
                                     "  program = \"read 1KiB at lba 0\\nwrite 512B at lba 1\"\n";
   auto r = run_iosim("run --quiet --json " + dir + "/s.toml");
   ASSERT_EQ(r.status, 0) << r.err;
-  // The read returned the file's bytes: FNV-1a of 512 'A' then 512 'B'.
+  // The read returned the file's bytes: the checksum of 512 'A' then 512 'B'.
   Checksum expected;
   std::string file = std::string(512, 'A') + std::string(512, 'B');
   expected.add({reinterpret_cast<const std::uint8_t*>(file.data()), file.size()});

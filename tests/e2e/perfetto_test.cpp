@@ -121,6 +121,8 @@ TEST(Perfetto, TheBusUtilisationCounterAveragesToTheReportsUtilisation) {
   // Each 100 us window is rounded to 0.1 %, so the mean is within 0.05 points.
   EXPECT_NEAR(mean(points, end_us), 100 * report["bus"]["utilisation"].get<double>(), 0.05)
       << "the counter's mean over the run vs bus.utilisation in the report";
+  EXPECT_TRUE(counter(trace, "owner").empty())
+      << "the bus owner (two changes per access) belongs to the VCD, not the timeline";
 }
 
 TEST(Perfetto, EachPythonProcessHasAGilTrackOfItsHoldersAndWaiters) {

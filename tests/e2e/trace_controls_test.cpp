@@ -20,17 +20,17 @@ std::string temp(const std::string& name) {
 
 TEST(TraceLimit, ATraceStopsGrowingAtTheLimitStaysValidAndSaysSo) {
   const std::string vcd = temp("limit.vcd"), json = temp("limit.json");
-  auto r = run_iosim("run --quiet --trace-limit 100KiB --vcd " + vcd + " --perfetto " + json + " " +
+  auto r = run_iosim("run --quiet --trace-limit 50KiB --vcd " + vcd + " --perfetto " + json + " " +
                      workload("cpu-free-during-io/dma.toml"));
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string v = read_file(vcd);
-  EXPECT_LE(v.size(), 100u * 1024 + 512) << "at most one time step and the closing lines over";
-  EXPECT_NE(v.find("$comment truncated: the size limit (102400 bytes) was reached"),
+  EXPECT_LE(v.size(), 50u * 1024 + 512) << "at most one time step and the closing lines over";
+  EXPECT_NE(v.find("$comment truncated: the size limit (51200 bytes) was reached"),
             std::string::npos);
   const std::string p = read_file(json);
-  EXPECT_LE(p.size(), 100u * 1024 + 512);
+  EXPECT_LE(p.size(), 50u * 1024 + 512);
   EXPECT_TRUE(nlohmann::json::accept(p)) << "a cut Perfetto trace still parses";
-  EXPECT_NE(r.err.find("the VCD reached its size limit (100.00 KiB)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the VCD reached its size limit (50.00 KiB)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("the Perfetto trace reached its size limit"), std::string::npos) << r.err;
 }
 
