@@ -3,7 +3,7 @@
 # and bench/ in Release, runs every benchmark and prints one table (figure,
 # value, target, verdict) with the scaling exponents; writes the same as JSON.
 #
-#   scripts/bench.sh                  the full run (about ten minutes)
+#   scripts/bench.sh                  the full run (about two minutes, after the build)
 #   BENCH_QUICK=1 scripts/bench.sh    small sizes: a smoke run that judges no timing
 #
 # Environment:
