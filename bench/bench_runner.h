@@ -59,6 +59,8 @@ class BenchRunner {
   // with iosim's stderr unless the run completed.
   IosimRun iosim(const std::string& label, const std::string& toml,
                  const std::vector<std::string>& extra = {});
+  IosimRun iosim_median(const std::string& label, const std::string& toml,
+                        const std::vector<std::string>& extra = {});
   // Wall time, peak memory, events per second (and as a share of what
   // SystemC does), and the cost of one event relative to SystemC's.
   void scenario_rows(BenchTable& table, const std::string& what, const IosimRun& run,

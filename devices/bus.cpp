@@ -111,7 +111,7 @@ void Bus::b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time&
 
   count(id, trans.get_data_length(), cost, start - arrived);
   owner_.set(static_cast<std::uint64_t>(id) + 1);
-  watch_owner(busy_until_ - now_ns());
+  release_.notify(to_sc(busy_until_ - now_ns()));
 
   std::uint64_t address = trans.get_address();
   trans.set_address(address - range->base);
@@ -155,7 +155,7 @@ void Bus::hold(int initiator) {
   holder_ = initiator;
   held_since_ = now_ns();
   if (!streams_.empty()) schedule_stream();
-  watch_owner(0);
+  release_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Bus::release(int initiator) {
@@ -165,7 +165,7 @@ void Bus::release(int initiator) {
   holder_ = -1;
   if (!line_.empty()) grant_changed_.notify(sc_core::SC_ZERO_TIME);
   if (!streams_.empty()) schedule_stream();
-  watch_owner(0);
+  release_.notify(sc_core::SC_ZERO_TIME);
 }
 
 // A stream runs in the calling initiator's thread: it queues, then waits
@@ -179,7 +179,7 @@ void Bus::stream(int id, BusRequest& request) {
   streams_.push_back(&s);
   if (streams_.front() == &s) {
     schedule_stream();
-    watch_owner(0);
+    release_.notify(sc_core::SC_ZERO_TIME);
   }
   while (s.left > 0) {
     if (request.abort)
@@ -200,7 +200,7 @@ void Bus::stream(int id, BusRequest& request) {
   } else {
     streams_.erase(std::find(streams_.begin(), streams_.end(), &s));
   }
-  watch_owner(0);
+  release_.notify(sc_core::SC_ZERO_TIME);
   const Ns got = std::max<Ns>(request.occupancy, 0) - s.left;
   const std::uint64_t bytes =
       timing_.cycle > 0 ? static_cast<std::uint64_t>(got / timing_.cycle) * timing_.width : 0;
@@ -236,16 +236,10 @@ void Bus::schedule_stream() {
   s.finished.notify(to_sc(std::max(now, busy_until_) + s.left - now));
 }
 
-// Looks at the owner again `after` from now. Only a trace reads the owner, so
-// an untraced run skips the extra process activation per access.
-void Bus::watch_owner(Ns after) {
-  if (owner_.observed()) release_.notify(to_sc(after));
-}
-
 // The owner probe shows who uses the bus; it drops to 0 when nothing does.
 void Bus::release_owner() {
   if (now_ns() < busy_until_) {  // an earlier notification won; look again when the access ends
-    watch_owner(busy_until_ - now_ns());
+    release_.notify(to_sc(busy_until_ - now_ns()));
   } else if (holder_ >= 0) {
     owner_.set(static_cast<std::uint64_t>(holder_) + 1);
   } else if (!streams_.empty()) {

@@ -135,7 +135,6 @@ class Bus : public sc_core::sc_module {
   void schedule_stream();
   void count(int id, std::uint64_t bytes, Ns busy, Ns wait);
   void release_owner();
-  void watch_owner(Ns after);
 
   BusTiming timing_;
   std::vector<Range> ranges_;  // by base address (`port` is the attach order)
@@ -151,7 +150,7 @@ class Bus : public sc_core::sc_module {
   std::deque<Stream*> streams_;  // the front one is running
   DeviceStats stats_;
   Probe owner_{"bus", "owner", 8};
-  sc_core::sc_event release_;  // look at the owner again (watch_owner)
+  sc_core::sc_event release_;
 };
 
 // Sideband requests from an initiator's SystemC thread, through its socket.

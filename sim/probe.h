@@ -26,8 +26,6 @@ class Probe {
       sink->change(id, value, now_ns());
   }
   std::uint64_t value() const { return value_; }
-  // Whether any trace records it: sinks attach before the run starts.
-  bool observed() const { return !sinks_.empty(); }
 
   // Declares this probe as a signal of `sink` (for a VCD, before its begin()).
   void attach(ProbeSink& sink) {

@@ -143,5 +143,30 @@ std::string folder_name(const ::testing::TestParamInfo<std::string>& info) {
 INSTANTIATE_TEST_SUITE_P(Workloads, WorkloadDeterminism, ::testing::ValuesIn(lesson_folders()),
                          folder_name);
 
+// Tracing watches the run and must not change it: a report with a trace
+// running is the report without one, byte for byte (delta cycles included).
+// A model that did work only when a trace was attached (say, an event to
+// update a probe) could reorder processes that wake at the same nanosecond.
+TEST(TracingDeterminism, TheReportIsTheSameWithAndWithoutTraces) {
+  char templ[] = "/tmp/iosim-tracing-XXXXXX";
+  const std::string dir = mkdtemp(templ);
+  for (const char* scenario : {"examples/kernel-tour.toml", "cpu-free-during-io/dma.toml",
+                               "ten-thousand-connections/threads.toml"}) {
+    SCOPED_TRACE(scenario);
+    const std::string run = "run " + workload(scenario) + " --json --quiet";
+    const CommandResult plain = run_iosim(run, dir);
+    // threads.toml runs out of (simulated) memory on purpose: a partial report.
+    ASSERT_TRUE(plain.status == 0 || plain.status == 3) << plain.err;
+    for (const char* traces :
+         {" --vcd a.vcd", " --perfetto a.json", " --vcd a.vcd --perfetto a.json"}) {
+      const CommandResult traced = run_iosim(run + traces, dir);
+      ASSERT_EQ(traced.status, plain.status) << traced.err;
+      EXPECT_TRUE(plain.out == traced.out)
+          << "with" << traces << ", " << first_difference(plain.out, traced.out);
+    }
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace iosim::testing
