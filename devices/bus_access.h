@@ -8,6 +8,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 namespace iosim {
@@ -23,7 +24,7 @@ class RecycledPayload {
   RecycledPayload() {
     auto& free = free_list();
     if (free.empty()) {
-      trans_ = new tlm::tlm_generic_payload;
+      trans_ = &all().emplace_back();
     } else {
       trans_ = free.back();
       free.pop_back();
@@ -40,6 +41,13 @@ class RecycledPayload {
   static std::vector<tlm::tlm_generic_payload*>& free_list() {
     static auto* free = new std::vector<tlm::tlm_generic_payload*>;
     return *free;
+  }
+  // Owns every payload (a deque never moves them). A run that stops while a
+  // process waits inside bus_access never resumes it, so that payload never
+  // returns to the free list: only this keeps it from being a leak at exit.
+  static std::deque<tlm::tlm_generic_payload>& all() {
+    static auto* payloads = new std::deque<tlm::tlm_generic_payload>;
+    return *payloads;
   }
 
   tlm::tlm_generic_payload* trans_;

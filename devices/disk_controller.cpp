@@ -189,14 +189,16 @@ bool DiskController::execute_hdd(const Command& c) {
 // Seek, rotate and transfer, track by track, as HddModel::plan works them out.
 void DiskController::platter(const Command& c) {
   if (c.op == kWrite) track_buffer_.before_write(now_ns(), c.lba, c.count);
-  HddAccess a = hdd_.plan(now_ns(), head_cylinder_, c.lba, c.count);
-  for (const HddStep& step : a.steps) {
+  // A member, not a local: a run that stops mid-seek never comes back here,
+  // and steps held only by the firmware's stack would be a leak at exit.
+  plan_ = hdd_.plan(now_ns(), head_cylinder_, c.lba, c.count);
+  for (const HddStep& step : plan_.steps) {
     static constexpr State kStateOf[] = {kSeek, kHeadSwitch, kRotate, kTransfer};
     state_.set(kStateOf[step.phase]);
     sc_core::wait(to_sc(step.time));
     cylinder_.set(step.cylinder);
   }
-  head_cylinder_ = a.cylinder;
+  head_cylinder_ = plan_.cylinder;
   if (c.op == kRead) track_buffer_.after_read(now_ns(), c.lba, c.count);
 }
 

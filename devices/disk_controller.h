@@ -194,6 +194,7 @@ class DiskController : public sc_core::sc_module {
   Ns busy_since_ = 0;
   bool refused_ = false;
   std::uint32_t head_cylinder_ = 0;
+  HddAccess plan_;  // the command on the platter (platter())
   std::uint64_t pio_pos_ = 0, pio_end_ = 0;
   bool drq_ = false;
   bool pio_irq_ = false;  // the PIO exchange in progress is for a command with FLAGS bit 1
