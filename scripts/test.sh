@@ -2,7 +2,7 @@
 # README command 2: install what is missing, build, run every test through
 # CTest, then fuzz the scenario loader and the program parser for
 # FUZZ_SECONDS (default 45) each, at once (scripts/fuzz.sh; its clang build
-# takes a few minutes the first time). FUZZ_SECONDS=0 skips the fuzzing.
+# takes about a minute the first time). FUZZ_SECONDS=0 skips the fuzzing.
 #
 #   scripts/test.sh -R Loader          # arguments go to ctest
 #   FUZZ_SECONDS=0 scripts/test.sh     # build and test only
