@@ -46,6 +46,23 @@ TEST(Determinism, PioRunsAreIdenticalToo) {
   EXPECT_EQ(a.out, b.out);
 }
 
+// --brief leaves out the per-thread and per-process rows and nothing else:
+// the metrics still cover every thread, and the console names its threads.
+TEST(Brief, TheReportIsTheFullOneWithoutItsRows) {
+  const std::string scenario = workload("examples/kernel-tour.toml");
+  auto full = run_iosim("run --quiet --json " + scenario);
+  auto brief = run_iosim("run --quiet --json --brief " + scenario);
+  ASSERT_EQ(full.status, 0) << full.err;
+  ASSERT_EQ(brief.status, 0) << brief.err;
+  nlohmann::json expected = nlohmann::json::parse(full.out);
+  const nlohmann::json got = nlohmann::json::parse(brief.out);
+  ASSERT_FALSE(expected["threads"].empty());
+  ASSERT_FALSE(expected["console"].empty()) << "the scenario should print, to test the names";
+  expected["threads"] = nlohmann::json::array();
+  expected["processes"] = nlohmann::json::array();
+  EXPECT_EQ(got, expected) << "brief:\n" << got.dump(1).substr(0, 2000);
+}
+
 TEST(Vcd, TraceHasTheTeachingSignalsAndNoLeftoverTempFile) {
   std::string vcd = temp_path("trace.vcd");
   auto r = run_iosim("run --quiet --no-gtkw " + workload("cpu-free-during-io/dma.toml") +
