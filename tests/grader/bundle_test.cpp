@@ -19,29 +19,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::CommandResult;
 using testing::read_file;
 using testing::run_iosim;
-
-struct Shell {
-  int status;
-  std::string out;  // stdout and stderr together
-};
-
-Shell sh(const std::string& command) {
-  Shell r{-1, ""};
-  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string q(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
+using testing::run_shell;
+using testing::shell_quoted;
 
 const fs::path kExample = fs::path(IOSIM_SOURCE_DIR) / "grader/examples/mlfq";
 
@@ -52,9 +34,9 @@ class BundleTest : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("iosim-bundle-test-" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_);
-    made_ = run_iosim("grade bundle --assignment " + q(kExample / "assignment.toml") + " -o " +
-                      q(zip()));
-    if (made_.status == 0) listing_ = sh("unzip -Z " + q(zip()));
+    made_ = run_iosim("grade bundle --assignment " + shell_quoted(kExample / "assignment.toml") +
+                      " -o " + shell_quoted(zip()));
+    if (made_.status == 0) listing_ = run_shell("unzip -Z " + shell_quoted(zip()));
   }
   static void TearDownTestSuite() { fs::remove_all(root_); }
 
@@ -75,12 +57,12 @@ class BundleTest : public ::testing::Test {
 
   static fs::path root_;
   static testing::CommandResult made_;
-  static Shell listing_;
+  static CommandResult listing_;
 };
 
 fs::path BundleTest::root_;
 testing::CommandResult BundleTest::made_;
-Shell BundleTest::listing_;
+CommandResult BundleTest::listing_;
 
 TEST_F(BundleTest, HoldsTheScriptsTheSourceAndTheAssignment) {
   for (const char* name : {"setup.sh", "run_autograder", "iosim/CMakeLists.txt",
@@ -99,17 +81,17 @@ TEST_F(BundleTest, TheScriptsAreExecutable) {
 }
 
 TEST_F(BundleTest, RunAutograderNamesTheAssignmentFile) {
-  const auto r = sh("unzip -p " + q(zip()) + " run_autograder");
+  const auto r = run_shell("unzip -p " + shell_quoted(zip()) + " run_autograder");
   EXPECT_NE(r.out.find("assignment=\"$root/source/assignment/assignment.toml\""), std::string::npos)
       << r.out;
 }
 
 TEST_F(BundleTest, TheSameInputsMakeTheSameZip) {
   const fs::path again = root_ / "again.zip";
-  ASSERT_EQ(
-      run_iosim("grade bundle --assignment " + q(kExample / "assignment.toml") + " -o " + q(again))
-          .status,
-      0);
+  ASSERT_EQ(run_iosim("grade bundle --assignment " + shell_quoted(kExample / "assignment.toml") +
+                      " -o " + shell_quoted(again))
+                .status,
+            0);
   EXPECT_TRUE(read_file(again) == read_file(zip()))
       << "two bundles of the same tree differ: something depends on the clock or the order";
 }
@@ -122,8 +104,8 @@ TEST(Bundle, RefusesAnAssignmentWhoseFilesAreOutsideItsFolder) {
   std::ofstream(dir / "assignment.toml")
       << "name = \"outside\"\n[reference]\npolicy = \"fcfs\"\n[[case]]\nname = \"one\"\n"
       << "scenario = \"" << scenario << "\"\n[[case.check]]\nkind = \"valid\"\npoints = 1\n";
-  const auto r = run_iosim("grade bundle --assignment " + q(dir / "assignment.toml") + " -o " +
-                           q(dir / "autograder.zip"));
+  const auto r = run_iosim("grade bundle --assignment " + shell_quoted(dir / "assignment.toml") +
+                           " -o " + shell_quoted(dir / "autograder.zip"));
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find("the scenario of case 'one' '" + scenario +
                        "' is outside the assignment's folder"),
@@ -144,23 +126,24 @@ TEST_F(BundleTest, SetupBuildsIosimAndRunAutograderGivesTheCorrectSubmissionFull
   const fs::path autograder = root_ / "autograder";
   const fs::path source = autograder / "source";
   fs::create_directories(source);
-  const auto unzip = sh("unzip -q " + q(zip()) + " -d " + q(source));
+  const auto unzip = run_shell("unzip -q " + shell_quoted(zip()) + " -d " + shell_quoted(source));
   ASSERT_EQ(unzip.status, 0) << unzip.out;
   fs::copy(kExample / "submissions/correct", autograder / "submission",
            fs::copy_options::recursive);
   // The packages are installed; ccache (if present) makes a rebuild cheap,
   // and CCACHE_BASEDIR lets it recognise this temp folder's files next time.
-  std::string env = "IOSIM_AUTOGRADER_ROOT=" + q(autograder) + " IOSIM_SKIP_DEPS=1";
-  if (sh("command -v ccache").status == 0)
+  std::string env = "IOSIM_AUTOGRADER_ROOT=" + shell_quoted(autograder) + " IOSIM_SKIP_DEPS=1";
+  if (run_shell("command -v ccache").status == 0)
     env += " CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR=" +
-           q(root_) + " CCACHE_NOHASHDIR=1";
-  const auto setup = sh("cd " + q(source) + " && env " + env + " bash ./setup.sh");
+           shell_quoted(root_) + " CCACHE_NOHASHDIR=1";
+  const auto setup =
+      run_shell("cd " + shell_quoted(source) + " && env " + env + " bash ./setup.sh");
   ASSERT_EQ(setup.status, 0) << "setup.sh failed:\n" << setup.out;
   ASSERT_TRUE(fs::exists(source / "iosim/build/iosim-policy-host"))
       << "setup.sh built iosim without its policy host";
 
-  const auto run =
-      sh("cd " + q(autograder) + " && env " + env + " " + q(source / "run_autograder"));
+  const auto run = run_shell("cd " + shell_quoted(autograder) + " && env " + env + " " +
+                             shell_quoted(source / "run_autograder"));
   EXPECT_EQ(run.status, 0) << run.out;
   const std::string text = read_file(autograder / "results/results.json");
   ASSERT_FALSE(text.empty()) << "run_autograder wrote no results.json:\n" << run.out;

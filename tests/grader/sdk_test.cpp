@@ -19,27 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-struct Shell {
-  int status;
-  std::string out;  // stdout and stderr together
-};
-
-Shell sh(const std::string& command) {
-  Shell r{-1, ""};
-  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string q(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
+using testing::CommandResult;
+using testing::run_shell;
+using testing::shell_quoted;
 
 // The ```cpp block of docs/student-guide.md: the C++ variant of a policy.
 std::string guide_cpp_example() {
@@ -68,13 +50,15 @@ class SdkTest : public ::testing::Test {
     fs::remove_all(root_);
     fs::create_directories(root_);
     const fs::path build = fs::path(IOSIM_BINARY).parent_path();
-    install_ = sh("cmake --install " + q(build) + " --prefix " + q(prefix()));
+    install_ =
+        run_shell("cmake --install " + shell_quoted(build) + " --prefix " + shell_quoted(prefix()));
     if (install_.status != 0) return;
     fs::copy(fs::path(IOSIM_SOURCE_DIR) / "sdk", sdk(), fs::copy_options::recursive);
     fs::remove_all(sdk() / "build");  // a developer may have built the template in place
-    build_ = sh("cmake -S " + q(sdk()) + " -B " + q(sdk() / "build") +
-                " -DCMAKE_PREFIX_PATH=" + q(prefix()) + " -DASSIGNMENT=" + q(assignment()) +
-                " && cmake --build " + q(sdk() / "build"));
+    build_ = run_shell("cmake -S " + shell_quoted(sdk()) + " -B " + shell_quoted(sdk() / "build") +
+                       " -DCMAKE_PREFIX_PATH=" + shell_quoted(prefix()) +
+                       " -DASSIGNMENT=" + shell_quoted(assignment()) + " && cmake --build " +
+                       shell_quoted(sdk() / "build"));
   }
   static void TearDownTestSuite() { fs::remove_all(root_); }
 
@@ -89,14 +73,14 @@ class SdkTest : public ::testing::Test {
   static fs::path assignment() {
     return fs::path(IOSIM_SOURCE_DIR) / "grader/examples/mlfq/assignment.toml";
   }
-  static std::string iosim() { return q(prefix() / "bin" / "iosim"); }
+  static std::string iosim() { return shell_quoted(prefix() / "bin" / "iosim"); }
 
   static fs::path root_;
-  static Shell install_, build_;
+  static CommandResult install_, build_;
 };
 
 fs::path SdkTest::root_;
-Shell SdkTest::install_, SdkTest::build_;
+CommandResult SdkTest::install_, SdkTest::build_;
 
 TEST_F(SdkTest, InstallLaysOutTheBinariesTheHeaderAndThePackage) {
   for (const char* file : {"bin/iosim", "bin/iosim-policy-host", "include/iosim/scheduler.h",
@@ -112,20 +96,23 @@ TEST_F(SdkTest, TheInstalledHeaderCompilesAloneInCAndCpp) {
   std::ofstream(c) << "#include <iosim/scheduler.h>\nint main(void) { return 0; }\n";
   std::ofstream(cpp) << "#include <iosim/scheduler.h>\n"
                         "struct P : iosim::sched::Policy {};\nint main() { return 0; }\n";
-  const std::string include = " -I" + q(prefix() / "include");
-  auto r = sh("cc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only" + include + " " + q(c));
+  const std::string include = " -I" + shell_quoted(prefix() / "include");
+  auto r = run_shell("cc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only" + include + " " +
+                     shell_quoted(c));
   EXPECT_EQ(r.status, 0) << "<iosim/scheduler.h> needs something else in C:\n" << r.out;
-  r = sh("c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only" + include + " " + q(cpp));
+  r = run_shell("c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only" + include + " " +
+                shell_quoted(cpp));
   EXPECT_EQ(r.status, 0) << "<iosim/scheduler.h> needs something else in C++:\n" << r.out;
 }
 
 // The template is a plain FIFO that runs each task until it blocks: the
 // built-in fcfs policy. Same scenario, same schedule, same numbers.
 TEST_F(SdkTest, TheTemplatePolicyRunsAScenarioAsTheBuiltInFcfsDoes) {
-  const std::string run = iosim() + " run " + q(testing::workload("examples/kernel-tour.toml")) +
+  const std::string run = iosim() + " run " +
+                          shell_quoted(testing::workload("examples/kernel-tour.toml")) +
                           " --json --set kernel.policy=";
-  const auto mine = sh(run + q(library()));
-  const auto fcfs = sh(run + "fcfs");
+  const auto mine = run_shell(run + shell_quoted(library()));
+  const auto fcfs = run_shell(run + "fcfs");
   ASSERT_EQ(mine.status, 0) << mine.out;
   ASSERT_EQ(fcfs.status, 0) << fcfs.out;
   const json a = json::parse(mine.out), b = json::parse(fcfs.out);
@@ -136,14 +123,15 @@ TEST_F(SdkTest, TheTemplatePolicyRunsAScenarioAsTheBuiltInFcfsDoes) {
 }
 
 TEST_F(SdkTest, TheInstalledIosimFindsItsPolicyHostForASandboxedRun) {
-  const auto r = sh(iosim() + " run " + q(testing::workload("io-bound-work/threads-10.toml")) +
-                    " --set kernel.policy=" + q(library()) + " --json --sandbox");
+  const auto r = run_shell(iosim() + " run " +
+                           shell_quoted(testing::workload("io-bound-work/threads-10.toml")) +
+                           " --set kernel.policy=" + shell_quoted(library()) + " --json --sandbox");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(json::parse(r.out)["kernel"]["policy"], "my-policy");
 }
 
 TEST_F(SdkTest, ThePracticeTargetGradesTheVisibleCases) {
-  const auto r = sh("cmake --build " + q(sdk() / "build") + " --target practice");
+  const auto r = run_shell("cmake --build " + shell_quoted(sdk() / "build") + " --target practice");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("total "), std::string::npos) << "no score table:\n" << r.out;
 }
@@ -157,11 +145,15 @@ TEST_F(SdkTest, TheStudentGuidesCppPolicyBuildsWithIosimAddPolicy) {
   std::ofstream(project / "CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.20)\nproject(policy LANGUAGES CXX)\n"
          "find_package(iosim 0.1 REQUIRED)\niosim_add_policy(policy SOURCES policy.cpp)\n";
-  auto r = sh("cmake -S " + q(project) + " -B " + q(project / "build") +
-              " -DCMAKE_PREFIX_PATH=" + q(prefix()) + " && cmake --build " + q(project / "build"));
+  auto r =
+      run_shell("cmake -S " + shell_quoted(project) + " -B " + shell_quoted(project / "build") +
+                " -DCMAKE_PREFIX_PATH=" + shell_quoted(prefix()) + " && cmake --build " +
+                shell_quoted(project / "build"));
   ASSERT_EQ(r.status, 0) << r.out;
-  r = sh(iosim() + " run " + q(testing::workload("io-bound-work/threads-10.toml")) +
-         " --set kernel.policy=" + q(project / "build" / "libpolicy.so") + " --json --sandbox");
+  r = run_shell(iosim() + " run " +
+                shell_quoted(testing::workload("io-bound-work/threads-10.toml")) +
+                " --set kernel.policy=" + shell_quoted(project / "build" / "libpolicy.so") +
+                " --json --sandbox");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(json::parse(r.out)["status"], "completed");
 }

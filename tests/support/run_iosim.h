@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,14 +26,8 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-// `args` is appended to the binary's path as-is (tests quote what needs it).
-// With `dir`, the command runs there (as a student does from the checkout).
-inline CommandResult run_iosim(const std::string& args, const std::string& dir = "") {
-  char err_path[] = "/tmp/iosim-test-stderr-XXXXXX";
-  int fd = mkstemp(err_path);
-  close(fd);
-  std::string command = std::string(IOSIM_BINARY) + " " + args + " 2>" + err_path;
-  if (!dir.empty()) command = "cd '" + dir + "' && " + command;
+// Runs `command` with /bin/sh: its exit status and its stdout (`err` empty).
+inline CommandResult run_command(const std::string& command) {
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   std::array<char, 4096> buffer;
@@ -41,6 +36,28 @@ inline CommandResult run_iosim(const std::string& args, const std::string& dir =
     result.out.append(buffer.data(), n);
   int status = pclose(pipe);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// A shell command's status, with its stdout and stderr together in `out`.
+inline CommandResult run_shell(const std::string& command) {
+  return run_command("(" + command + ") 2>&1");
+}
+
+// A path as one shell word (paths the tests make have no single quotes).
+inline std::string shell_quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
+
+// `args` is appended to the binary's path as-is (tests quote what needs it).
+// With `dir`, the command runs there (as a student does from the checkout).
+inline CommandResult run_iosim(const std::string& args, const std::string& dir = "") {
+  char err_path[] = "/tmp/iosim-test-stderr-XXXXXX";
+  int fd = mkstemp(err_path);
+  close(fd);
+  std::string command = std::string(IOSIM_BINARY) + " " + args + " 2>" + err_path;
+  if (!dir.empty()) command = "cd '" + dir + "' && " + command;
+  CommandResult result = run_command(command);
   result.err = read_file(err_path);
   unlink(err_path);
   return result;
